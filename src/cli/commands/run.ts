@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+
+import type { Transport } from '@modelcontextprotocol/server';
+import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
+
+import type { Config } from '../../config/schema.js';
+import { defaultConfig, parseConfig } from '../../config/load.js';
+import { GatewaySession } from '../../gateway/index.js';
+import { ConfigError } from '../../shared/errors.js';
+import type { JsonObject } from '../../surface/types.js';
+import { createHttpUpstream } from '../../transports/http/http-upstream.js';
+import { createChildUpstream } from '../../transports/stdio/child-upstream.js';
+import { toLaunchProvenance, toRemoteProvenance } from '../../transports/stdio/provenance.js';
+import type { CliDeps, GlobalOptions } from '../deps.js';
+import { EXIT, openStore } from '../deps.js';
+
+/** Options of `holdfast run`. */
+export interface RunOptions extends GlobalOptions {
+  name?: string;
+  config?: string;
+  posture?: 'discovery' | 'enforcing';
+  recheck?: 'on-list' | 'every-call';
+  url?: string;
+  transport?: 'auto' | 'streamable-http' | 'sse';
+  header?: string[];
+  pinEnv?: string[];
+  command: string[];
+}
+
+/** Process streams the run command relays MCP over (the real ones, or test doubles). */
+export interface RunIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  cwd: string;
+  /** Resolves when the process is asked to stop (SIGTERM/SIGINT). */
+  stopSignal: Promise<string>;
+}
+
+/**
+ * `holdfast run`: relays MCP between the client on stdin/stdout and one server, pinning its
+ * surface. Exits when either side closes. Stdout carries only MCP; diagnostics go to stderr.
+ */
+export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo): Promise<number> {
+  const log = (line: string): void => void deps.stderr.write(`holdfast: ${line}\n`);
+  let config: Config;
+  try {
+    config = options.config === undefined ? defaultConfig() : parseConfig(readFileSync(options.config, 'utf8'), options.config);
+  } catch (error) {
+    // Fail closed: without a valid configuration nothing is relayed.
+    log(error instanceof ConfigError ? error.message : `cannot read config ${options.config ?? ''}: ${(error as Error).message}`);
+    return EXIT.USAGE;
+  }
+  if ((options.url === undefined) === (options.command.length === 0)) {
+    log('give either a server command after -- or --url URL');
+    return EXIT.USAGE;
+  }
+  const posture = options.posture ?? config.posture;
+  const recheck = options.recheck ?? config.recheck;
+  let upstream: Transport;
+  let launch: JsonObject;
+  let name: string;
+  if (options.url !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(options.url);
+    } catch {
+      log('--url is not a valid URL');
+      return EXIT.USAGE;
+    }
+    const headers = parseHeaders(options.header ?? []);
+    if (headers === undefined) {
+      log('--header must look like "Name: value"');
+      return EXIT.USAGE;
+    }
+    const transport = options.transport ?? 'auto';
+    upstream = createHttpUpstream({ url, headers, transport });
+    launch = toRemoteProvenance(url, transport);
+    name = options.name ?? url.hostname;
+  } else {
+    const [command, ...args] = options.command;
+    if (command === undefined) return EXIT.USAGE;
+    const env = Object.fromEntries(Object.entries(deps.env).filter((e): e is [string, string] => e[1] !== undefined));
+    upstream = createChildUpstream({
+      command,
+      args,
+      env,
+      cwd: io.cwd,
+      maxMessageBytes: config.limits.max_message_bytes,
+      maxDepth: config.limits.max_depth,
+    });
+    launch = toLaunchProvenance({ command, args, envNames: options.pinEnv ?? [], cwd: io.cwd, path: deps.env['PATH'] ?? '' });
+    name = options.name ?? defaultName(command, args);
+  }
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
+    log('--name must be 1-64 characters of letters, digits, ".", "_" or "-"');
+    return EXIT.USAGE;
+  }
+  let store;
+  try {
+    store = openStore(options, deps.env);
+  } catch (error) {
+    log(`cannot open the state store: ${(error as Error).message}`);
+    return EXIT.FAILURE;
+  }
+  const downstream = new StdioServerTransport(io.stdin as never, io.stdout as never, {
+    maxBufferSize: config.limits.max_message_bytes,
+  });
+  const session = new GatewaySession(downstream, upstream, {
+    name,
+    store,
+    posture,
+    launch,
+    clock: deps.clock,
+    log,
+    recheck,
+    recheckIntervalMs: config.recheck_interval === 0 ? null : config.recheck_interval * 1000,
+    allowUnknownArguments: config.allow_unknown_arguments,
+    requestTimeoutMs: config.request_timeout_ms,
+    limits: { maxItems: config.limits.max_items, maxPages: config.limits.max_pages },
+  });
+  void io.stopSignal.then((signal) => session.close(`received ${signal}`));
+  try {
+    await session.start();
+  } catch (error) {
+    log(`could not start: ${(error as Error).message}`);
+    await session.close('start failed');
+    await store.close();
+    return EXIT.FAILURE;
+  }
+  await session.done;
+  await store.close();
+  return EXIT.OK;
+}
+
+function parseHeaders(values: string[]): Record<string, string> | undefined {
+  const headers: Record<string, string> = {};
+  for (const value of values) {
+    const colon = value.indexOf(':');
+    if (colon <= 0) return undefined;
+    headers[value.slice(0, colon).trim()] = value.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+/** A name from the command: the npx package, else the script, else the command. */
+function defaultName(command: string, args: string[]): string {
+  const base = basename(command);
+  const pick = ['npx', 'uvx', 'bunx', 'pnpx'].includes(base) ? args.find((a) => !a.startsWith('-')) : args.find((a) => /\.(m?js|ts|py)$/.test(a));
+  const raw = pick === undefined ? base : basename(pick.replace(/@[^@/]*$/, ''));
+  const cleaned = raw.replace(/\.(m?js|ts|py)$/, '').replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  return cleaned === '' ? 'server' : cleaned.slice(0, 64);
+}

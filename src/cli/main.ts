@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { SYSTEM_CLOCK } from '../shared/clock.js';
+import type { CliDeps } from './deps.js';
+import { EXIT } from './deps.js';
+import { createProgram } from './program.js';
+
+async function main(): Promise<void> {
+  const deps: CliDeps = { stdout: process.stdout, stderr: process.stderr, env: process.env, clock: SYSTEM_CLOCK };
+  let exitCode: number = EXIT.OK;
+  const program = createProgram(deps, (code) => (exitCode = code));
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    const code = (error as { code?: string; exitCode?: number }).code;
+    if (typeof code === 'string' && code.startsWith('commander.')) {
+      const help = code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help';
+      process.exitCode = help ? EXIT.OK : EXIT.USAGE;
+      return;
+    }
+    process.stderr.write(`holdfast: ${(error as Error).message}\n`);
+    process.exitCode = EXIT.FAILURE;
+    return;
+  }
+  // Stdout and stderr are synchronous for pipes and files on Linux, so nothing is lost here;
+  // exiting explicitly ends a finished `run` even if a stream still holds the loop open.
+  process.exit(exitCode);
+}
+
+await main();

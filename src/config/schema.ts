@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** The configuration file (YAML). Unknown keys are errors, so typos never silently relax anything. */
+export const ConfigSchema = z
+  .object({
+    /** `discovery`: trust on first use. `enforcing`: a new server is pending until approved. */
+    posture: z.enum(['discovery', 'enforcing']).default('discovery'),
+    /** `on-list`: verify every listing; `every-call`: also re-list tools before each call. */
+    recheck: z.enum(['on-list', 'every-call']).default('on-list'),
+    /** Seconds between periodic re-probes; 0 disables them. */
+    recheck_interval: z.number().int().min(0).max(86_400).default(300),
+    /** Allow tool arguments the pinned inputSchema does not declare. */
+    allow_unknown_arguments: z.boolean().default(false),
+    /** Milliseconds the gateway waits for the server to answer its own probes. */
+    request_timeout_ms: z.number().int().min(100).max(600_000).default(30_000),
+    limits: z
+      .object({
+        max_items: z.number().int().min(1).max(1_000_000).default(10_000),
+        max_pages: z.number().int().min(1).max(100_000).default(100),
+        max_message_bytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+        max_depth: z.number().int().min(8).max(1000).default(64),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+/** A validated configuration with every default filled in. */
+export type Config = z.infer<typeof ConfigSchema>;

@@ -1,0 +1,81 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+
+import type { JsonObject, JsonValue } from '../surface/types.js';
+
+/** A decision about a call's arguments. Problems name argument paths, never values. */
+export type ArgumentsVerdict = { kind: 'valid' } | { kind: 'invalid'; problems: string[] };
+
+/** Options for {@link createArgumentValidator}. */
+export interface ArgumentValidatorOptions {
+  /** Allow arguments the pinned schema does not declare (default false: deny them). */
+  allowUnknownArguments: boolean;
+  /** Most compiled schemas kept (keyed by definition digest). */
+  cacheSize?: number;
+}
+
+type Check = (args: JsonObject) => ArgumentsVerdict;
+
+/**
+ * Validates `tools/call` arguments against the pinned `inputSchema` (I2). Compiled validators are
+ * cached by the tool's definition digest, so a schema is compiled once per approved version.
+ */
+export interface ArgumentValidator {
+  validate(definitionDigest: string, inputSchema: JsonValue | undefined, args: JsonValue | undefined): ArgumentsVerdict;
+}
+
+/** Creates a validator; see {@link ArgumentValidator}. */
+export function createArgumentValidator(options: ArgumentValidatorOptions): ArgumentValidator {
+  const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: false, validateSchema: false });
+  const cache = new Map<string, Check>();
+  const cacheSize = options.cacheSize ?? 1000;
+
+  function compile(schema: JsonValue | undefined): Check {
+    if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+      return () => ({ kind: 'invalid', problems: ['the pinned tool has no usable inputSchema'] });
+    }
+    const declared = schema['properties'];
+    const names = typeof declared === 'object' && declared !== null && !Array.isArray(declared) ? new Set(Object.keys(declared)) : new Set<string>();
+    // `$schema` may name draft-07; the keywords MCP tools use validate the same under 2020-12.
+    const { $schema: _ignored, $id: _id, ...rest } = schema;
+    let validateFn: ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
+    try {
+      validateFn = ajv.compile(rest);
+    } catch {
+      return () => ({ kind: 'invalid', problems: ['the pinned inputSchema cannot be compiled'] });
+    }
+    return (args) => {
+      if (!options.allowUnknownArguments) {
+        const unknown = Object.keys(args).filter((key) => !names.has(key));
+        if (unknown.length > 0) {
+          return { kind: 'invalid', problems: unknown.map((key) => `argument "${safeName(key)}" is not declared by the approved schema`) };
+        }
+      }
+      if (validateFn(args)) return { kind: 'valid' };
+      const problems = (validateFn.errors ?? []).map((e) => `${e.instancePath === '' ? 'arguments' : e.instancePath} ${e.message ?? 'is invalid'}`);
+      return { kind: 'invalid', problems: problems.length > 0 ? problems : ['arguments do not match the approved schema'] };
+    };
+  }
+
+  return {
+    validate(definitionDigest, inputSchema, args) {
+      const value = args ?? {};
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return { kind: 'invalid', problems: ['arguments must be an object'] };
+      }
+      let check = cache.get(definitionDigest);
+      if (check === undefined) {
+        check = compile(inputSchema);
+        if (cache.size >= cacheSize) cache.clear();
+        cache.set(definitionDigest, check);
+      }
+      return check(value);
+    },
+  };
+}
+
+/** Argument names come from the agent; show at most 64 printable ASCII characters of them. */
+function safeName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- a character class, linear time
+  const cleaned = name.replace(/[^\x20-\x7e]/g, '?');
+  return cleaned.length > 64 ? `${cleaned.slice(0, 64)}…` : cleaned;
+}

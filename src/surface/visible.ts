@@ -1,0 +1,340 @@
+/**
+ * Make text a reviewer could not see explicit (DESIGN §1 "Hiding", §5 "a diff for reviewers").
+ *
+ * Attacker-controlled input: the scanner walks code points once, never backtracks, and every
+ * look-ahead is bounded, so the work is linear in the length of the text.
+ */
+
+/** What kind of hidden content a span holds. */
+export type HiddenKind =
+  | 'zero-width'
+  | 'bidi'
+  | 'tag'
+  | 'ansi'
+  | 'control'
+  | 'variation-selector'
+  | 'private-use'
+  | 'padding'
+  | 'mixed-script'
+  | 'marker-lookalike';
+
+/** A span of hidden content, as UTF-16 offsets into the scanned text (`end` exclusive). */
+export interface HiddenSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly kind: HiddenKind;
+}
+
+/** More horizontal whitespace than this in one run is shown as padding. */
+const MAX_SPACES = 20;
+/** This many line breaks in one whitespace run (five blank lines) are shown as padding. */
+const MIN_PADDING_NEWLINES = 6;
+/** Escape sequences longer than this are not parsed as one; their ESC is still marked. */
+const MAX_ESCAPE = 256;
+
+const SINGLES: ReadonlyMap<number, readonly [HiddenKind, string]> = new Map([
+  [0x00ad, ['zero-width', 'SHY']],
+  [0x034f, ['zero-width', 'CGJ']],
+  [0x115f, ['zero-width', 'HANGUL FILLER']],
+  [0x1160, ['zero-width', 'HANGUL FILLER']],
+  [0x180e, ['zero-width', 'MVS']],
+  [0x200b, ['zero-width', 'ZWSP']],
+  [0x200c, ['zero-width', 'ZWNJ']],
+  [0x200d, ['zero-width', 'ZWJ']],
+  [0x200e, ['zero-width', 'LRM']],
+  [0x200f, ['zero-width', 'RLM']],
+  [0x2060, ['zero-width', 'WJ']],
+  [0x2061, ['zero-width', 'FUNCTION APPLICATION']],
+  [0x2062, ['zero-width', 'INVISIBLE TIMES']],
+  [0x2063, ['zero-width', 'INVISIBLE SEPARATOR']],
+  [0x2064, ['zero-width', 'INVISIBLE PLUS']],
+  [0x3164, ['zero-width', 'HANGUL FILLER']],
+  [0xfeff, ['zero-width', 'ZWNBSP']],
+  [0xffa0, ['zero-width', 'HANGUL FILLER']],
+  [0x061c, ['bidi', 'ALM']],
+  [0x202a, ['bidi', 'LRE']],
+  [0x202b, ['bidi', 'RLE']],
+  [0x202c, ['bidi', 'PDF']],
+  [0x202d, ['bidi', 'LRO']],
+  [0x202e, ['bidi', 'RLO']],
+  [0x2066, ['bidi', 'LRI']],
+  [0x2067, ['bidi', 'RLI']],
+  [0x2068, ['bidi', 'FSI']],
+  [0x2069, ['bidi', 'PDI']],
+  [0x2028, ['control', 'LSEP']],
+  [0x2029, ['control', 'PSEP']],
+  [0xfff9, ['control', 'IAA']],
+  [0xfffa, ['control', 'IAS']],
+  [0xfffb, ['control', 'IAT']],
+  [0x27e6, ['marker-lookalike', '⟦']],
+  [0x27e7, ['marker-lookalike', '⟧']],
+]);
+
+const CONTROL_NAMES: ReadonlyMap<number, string> = new Map([
+  [0x00, 'NUL'],
+  [0x07, 'BEL'],
+  [0x08, 'BS'],
+  [0x0b, 'VT'],
+  [0x0c, 'FF'],
+  [0x0d, 'CR'],
+  [0x1b, 'ESC'],
+  [0x7f, 'DEL'],
+  [0x85, 'NEL'],
+  [0x9b, 'CSI'],
+]);
+
+const LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
+
+type Emit = (start: number, end: number, kind: HiddenKind, marker: string) => void;
+
+const hex = (cp: number): string => cp.toString(16).toUpperCase().padStart(4, '0');
+const inRange = (c: number, lo: number, hi: number): boolean => c >= lo && c <= hi;
+const isTag = (cp: number): boolean => inRange(cp, 0xe0000, 0xe007f);
+const isVariationSelector = (cp: number): boolean =>
+  inRange(cp, 0xfe00, 0xfe0f) || inRange(cp, 0xe0100, 0xe01ef);
+const isHorizontalSpace = (c: number): boolean =>
+  c === 0x20 ||
+  c === 0x09 ||
+  c === 0xa0 ||
+  c === 0x1680 ||
+  inRange(c, 0x2000, 0x200a) ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000;
+
+/** Printable ASCII as itself; anything else as `<U+XXXX>` so a marker never carries raw bytes. */
+function toPrintableAscii(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    out += inRange(cp, 0x20, 0x7e) ? ch : `<U+${hex(cp)}>`;
+  }
+  return out;
+}
+
+function classifySingle(cp: number): readonly [HiddenKind, string] | undefined {
+  const known = SINGLES.get(cp);
+  if (known !== undefined) return known;
+  if ((cp < 0x20 && cp !== 0x09 && cp !== 0x0a) || inRange(cp, 0x7f, 0x9f)) {
+    return ['control', CONTROL_NAMES.get(cp) ?? 'CTRL'];
+  }
+  if (inRange(cp, 0xd800, 0xdfff)) return ['control', 'LONE SURROGATE'];
+  if (inRange(cp, 0xe000, 0xf8ff) || inRange(cp, 0xf0000, 0x10fffd)) return ['private-use', 'PUA'];
+  return undefined;
+}
+
+function scriptOf(cp: number): number {
+  if (inRange(cp, 0x41, 0x5a) || inRange(cp, 0x61, 0x7a)) return 1;
+  if (inRange(cp, 0xc0, 0x24f) || inRange(cp, 0x1e00, 0x1eff)) return 1;
+  if (inRange(cp, 0x400, 0x52f)) return 2;
+  if (inRange(cp, 0x370, 0x3ff) || inRange(cp, 0x1f00, 0x1fff)) return 4;
+  return 0;
+}
+const SCRIPT_NAMES: readonly (readonly [number, string])[] = [
+  [1, 'Latin'],
+  [2, 'Cyrillic'],
+  [4, 'Greek'],
+];
+
+function isWordChar(text: string, i: number, cp: number): boolean {
+  if (inRange(cp, 0x61, 0x7a) || inRange(cp, 0x41, 0x5a)) return true;
+  if (cp < 0x80 || isVariationSelector(cp) || classifySingle(cp) !== undefined) return false;
+  return LETTER_OR_MARK.test(text.slice(i, i + (cp > 0xffff ? 2 : 1)));
+}
+
+/** ESC at `i`: a CSI (`ESC [ … final`), an OSC (`ESC ] … BEL|ESC \`), or a two-byte escape. */
+function scanEscape(text: string, i: number, emit: Emit): number {
+  const next = text.charCodeAt(i + 1);
+  const limit = Math.min(text.length, i + MAX_ESCAPE);
+  if (next === 0x5b) {
+    let j = i + 2;
+    while (j < limit && inRange(text.charCodeAt(j), 0x30, 0x3f)) j++;
+    while (j < limit && inRange(text.charCodeAt(j), 0x20, 0x2f)) j++;
+    if (j < limit && inRange(text.charCodeAt(j), 0x40, 0x7e)) {
+      emit(i, j + 1, 'ansi', `⟦ESC${text.slice(i + 1, j + 1)}⟧`);
+      return j + 1;
+    }
+  } else if (next === 0x5d) {
+    for (let j = i + 2; j < limit; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 0x07) {
+        emit(i, j + 1, 'ansi', `⟦ESC${toPrintableAscii(text.slice(i + 1, j))} BEL⟧`);
+        return j + 1;
+      }
+      if (c === 0x1b && text.charCodeAt(j + 1) === 0x5c) {
+        emit(i, j + 2, 'ansi', `⟦ESC${toPrintableAscii(text.slice(i + 1, j))} ESC\\⟧`);
+        return j + 2;
+      }
+    }
+  } else if (inRange(next, 0x20, 0x7e)) {
+    emit(i, i + 2, 'ansi', `⟦ESC${text.charAt(i + 1)}⟧`);
+    return i + 2;
+  }
+  emit(i, i + 1, 'control', '⟦U+001B ESC⟧');
+  return i + 1;
+}
+
+/** A whitespace run at `i`: long horizontal runs and many blank lines become padding markers. */
+function scanWhitespace(text: string, i: number, emit: Emit): number {
+  let end = i;
+  let newlines = 0;
+  for (; end < text.length; end++) {
+    const c = text.charCodeAt(end);
+    if (c === 0x0a) newlines++;
+    else if (!(isHorizontalSpace(c) || (c === 0x0d && text.charCodeAt(end + 1) === 0x0a))) break;
+  }
+  if (newlines >= MIN_PADDING_NEWLINES) {
+    emit(i, end, 'padding', `\n⟦${newlines - 1} blank lines⟧\n`);
+    return end;
+  }
+  let lineStart = i;
+  let onlySpaces = true;
+  for (let k = i; k <= end; k++) {
+    const c = k < end ? text.charCodeAt(k) : 0x0a;
+    if (c === 0x0a || c === 0x0d) {
+      const length = k - lineStart;
+      if (length > MAX_SPACES) {
+        emit(lineStart, k, 'padding', `⟦${length} ${onlySpaces ? 'spaces' : 'whitespace chars'}⟧`);
+      }
+      lineStart = k + 1;
+      onlySpaces = true;
+    } else if (c !== 0x20) {
+      onlySpaces = false;
+    }
+  }
+  return end;
+}
+
+/** A run of tag characters, decoded as the ASCII they smuggle. */
+function scanTags(text: string, i: number, emit: Emit): number {
+  let j = i;
+  let decoded = '';
+  for (let cp = text.codePointAt(j) ?? 0; isTag(cp); cp = text.codePointAt(j) ?? 0) {
+    const value = cp - 0xe0000;
+    if (value === 0x22 || value === 0x5c) decoded += `\\${String.fromCharCode(value)}`;
+    else if (inRange(value, 0x20, 0x7e)) decoded += String.fromCharCode(value);
+    else if (value === 0x7f) decoded += '<CANCEL>';
+    else decoded += `<U+${hex(cp)}>`;
+    j += 2;
+  }
+  emit(i, j, 'tag', `⟦TAGS:"${decoded}"⟧`);
+  return j;
+}
+
+/** Variation selectors; a run can smuggle one byte per selector, so a run is decoded. */
+function scanVariationSelectors(text: string, i: number, previous: number, emit: Emit): number {
+  let j = i;
+  const bytes: number[] = [];
+  for (let cp = text.codePointAt(j) ?? 0; isVariationSelector(cp); cp = text.codePointAt(j) ?? 0) {
+    bytes.push(cp <= 0xfe0f ? cp - 0xfe00 : cp - 0xe0100 + 16);
+    j += cp > 0xffff ? 2 : 1;
+  }
+  const first = bytes[0] ?? 0;
+  if (bytes.length === 1) {
+    // A lone VS15/VS16 right after a visible symbol (emoji presentation, "⚠️") is ordinary text.
+    if ((first === 14 || first === 15) && previous >= 0x2000) return j;
+    emit(i, j, 'variation-selector', `⟦U+${hex(text.codePointAt(i) ?? 0)} VS${first + 1}⟧`);
+    return j;
+  }
+  const shown = bytes
+    .map((b) => (inRange(b, 0x20, 0x7e) && b !== 0x22 ? String.fromCharCode(b) : `<${hex(b)}>`))
+    .join('');
+  emit(i, j, 'variation-selector', `⟦${bytes.length} variation selectors:"${shown}"⟧`);
+  return j;
+}
+
+/** A word of letters; marked when it mixes Latin, Cyrillic and Greek letters (homoglyphs). */
+function scanWord(text: string, i: number, emit: Emit): number {
+  let j = i;
+  let scripts = 0;
+  while (j < text.length) {
+    const cp = text.codePointAt(j) ?? 0;
+    if (!isWordChar(text, j, cp)) break;
+    scripts |= scriptOf(cp);
+    j += cp > 0xffff ? 2 : 1;
+  }
+  const names = SCRIPT_NAMES.filter(([bit]) => (scripts & bit) !== 0).map(([, name]) => name);
+  if (names.length > 1) {
+    emit(i, j, 'mixed-script', `⟦mixed-script ${names.join('+')}: "${text.slice(i, j)}"⟧`);
+  }
+  return j;
+}
+
+function scan(text: string, emit: Emit, shouldStop: () => boolean): void {
+  let i = 0;
+  let previous = -1;
+  while (i < text.length && !shouldStop()) {
+    const cp = text.codePointAt(i) ?? 0;
+    const start = i;
+    if (cp === 0x1b) i = scanEscape(text, i, emit);
+    else if (
+      cp === 0x0a ||
+      isHorizontalSpace(cp) ||
+      (cp === 0x0d && text.charCodeAt(i + 1) === 0x0a)
+    )
+      i = scanWhitespace(text, i, emit);
+    else if (isTag(cp)) i = scanTags(text, i, emit);
+    else if (isVariationSelector(cp)) i = scanVariationSelectors(text, i, previous, emit);
+    else if (isWordChar(text, i, cp)) i = scanWord(text, i, emit);
+    else {
+      const single = classifySingle(cp);
+      const width = cp > 0xffff ? 2 : 1;
+      i += width;
+      if (single !== undefined) {
+        let count = 1;
+        for (; text.codePointAt(i) === cp; i += width) count++;
+        const [kind, name] = single;
+        emit(start, i, kind, `⟦U+${hex(cp)} ${name}${count > 1 ? ` ×${count}` : ''}⟧`);
+      } else {
+        previous = cp;
+        continue;
+      }
+    }
+    previous = -1;
+  }
+}
+
+/** Every span of `text` a reviewer could not see, in order and not overlapping. */
+export function findHiddenSpans(text: string): HiddenSpan[] {
+  const spans: HiddenSpan[] = [];
+  scan(
+    text,
+    (start, end, kind) => spans.push({ start, end, kind }),
+    () => false,
+  );
+  return spans;
+}
+
+/** Whether `text` holds anything a reviewer could not see. Stops at the first finding. */
+export function hasHidden(text: string): boolean {
+  let found = false;
+  scan(
+    text,
+    () => {
+      found = true;
+    },
+    () => found,
+  );
+  return found;
+}
+
+/**
+ * `text` with every invisible, reordering, control, tag, private-use, padding and mixed-script
+ * span replaced by an explicit `⟦…⟧` marker, e.g. `⟦U+200B ZWSP⟧`, `⟦TAGS:"ignore previous"⟧`,
+ * `⟦ESC[31m⟧`, `⟦80 spaces⟧`, `⟦mixed-script Latin+Cyrillic: "pаypal"⟧`.
+ */
+export function toVisible(text: string): string {
+  const parts: string[] = [];
+  let last = 0;
+  scan(
+    text,
+    (start, end, _kind, marker) => {
+      parts.push(text.slice(last, start), marker);
+      last = end;
+    },
+    () => false,
+  );
+  if (last === 0) return text;
+  parts.push(text.slice(last));
+  return parts.join('');
+}

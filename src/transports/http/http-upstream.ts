@@ -1,0 +1,357 @@
+/**
+ * Upstream transport for an MCP server reached over HTTP: Streamable HTTP, legacy HTTP+SSE, or
+ * `auto` (Streamable HTTP first; if the first POST fails with 400, 404 or 405, fall back to the
+ * legacy SSE transport and replay that message, as the MCP spec's "Backwards compatibility" section
+ * for clients describes).
+ *
+ * The SDK transports do the framing and sessions; the `fetch` we give them checks every JSON body
+ * and every SSE `message` event with the strict parser before the SDK sees it (duplicate keys,
+ * depth, size, JSON-RPC shape). A bad message never reaches `onmessage`: a bad JSON body makes the
+ * POST fail with `UpstreamError('UPSTREAM_PROTOCOL')`, a bad SSE event is dropped from the stream
+ * and reported through `onerror`. Errors never quote header values or the rejected text.
+ */
+import {
+  type FetchLike,
+  type JSONRPCMessage,
+  SdkHttpError,
+  SSEClientTransport,
+  StreamableHTTPClientTransport,
+  type Transport,
+  type TransportSendOptions,
+} from '@modelcontextprotocol/client';
+
+import {
+  checkUpstreamText,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_MAX_MESSAGE_DEPTH,
+  recoverJsonRpcId,
+  toProtocolError,
+  type WireVerdict,
+} from '../stdio/child-upstream.js';
+
+/** Options for {@link createHttpUpstream}. */
+export interface HttpUpstreamOptions {
+  url: URL;
+  /** Sent with every request (e.g. Authorization). Never copied into errors. */
+  headers?: Record<string, string>;
+  fetch?: typeof fetch;
+  /** Default `auto`: Streamable HTTP, falling back to legacy SSE. */
+  transport?: 'auto' | 'streamable-http' | 'sse';
+  /** Largest accepted message in bytes. Default 16 MiB. */
+  maxMessageBytes?: number;
+  /** Deepest accepted nesting. Default 64. */
+  maxDepth?: number;
+}
+
+interface Limits {
+  maxBytes: number;
+  maxDepth: number;
+}
+
+/** HTTP statuses on the first POST that mean "this is a legacy HTTP+SSE server". */
+const LEGACY_STATUSES = new Set([400, 404, 405]);
+
+/** Creates the transport; `start()` (called by `Client.connect`) does no network I/O for HTTP. */
+export function createHttpUpstream(options: HttpUpstreamOptions): Transport {
+  return new HttpUpstream(options);
+}
+
+class HttpUpstream implements Transport {
+  onclose?: (() => void) | undefined;
+  onerror?: ((error: Error) => void) | undefined;
+  onmessage?: ((message: JSONRPCMessage) => void) | undefined;
+
+  readonly #options: HttpUpstreamOptions;
+  readonly #fetch: FetchLike;
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- legacy SSE servers (DESIGN §11)
+  #inner: StreamableHTTPClientTransport | SSEClientTransport | undefined;
+  #isDecided: boolean;
+  #probe: Promise<void> | undefined;
+  #heldErrors: Error[] | undefined;
+  #protocolVersion: string | undefined;
+  #isClosed = false;
+
+  constructor(options: HttpUpstreamOptions) {
+    this.#options = options;
+    this.#isDecided = (options.transport ?? 'auto') !== 'auto';
+    const limits = {
+      maxBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      maxDepth: options.maxDepth ?? DEFAULT_MAX_MESSAGE_DEPTH,
+    };
+    this.#fetch = createGuardedFetch(options.fetch ?? fetch, limits, (error) => {
+      this.#reportError(error);
+    });
+  }
+
+  get sessionId(): string | undefined {
+    return this.#inner instanceof StreamableHTTPClientTransport ? this.#inner.sessionId : undefined;
+  }
+
+  get hasPerRequestStream(): boolean {
+    return this.#inner instanceof StreamableHTTPClientTransport;
+  }
+
+  setProtocolVersion(version: string): void {
+    this.#protocolVersion = version;
+    this.#inner?.setProtocolVersion(version);
+  }
+
+  async start(): Promise<void> {
+    await this.#attach(this.#options.transport === 'sse' ? 'sse' : 'streamable-http');
+  }
+
+  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (this.#probe) await this.#probe.catch(() => undefined);
+    const inner = this.#inner;
+    if (!inner) throw new Error('HttpUpstream not started');
+    if (this.#isDecided) {
+      await (inner instanceof StreamableHTTPClientTransport
+        ? inner.send(message, options)
+        : inner.send(message));
+      return;
+    }
+    this.#isDecided = true;
+    const probe = this.#sendFirst(inner, message, options);
+    this.#probe = probe;
+    await probe;
+  }
+
+  async close(): Promise<void> {
+    if (this.#isClosed) return;
+    if (this.#inner) await this.#inner.close();
+    else this.#fireClose();
+  }
+
+  /** Sends the first message over Streamable HTTP; on a legacy status, retries it over SSE. */
+  async #sendFirst(
+    inner: Transport,
+    message: JSONRPCMessage,
+    options?: TransportSendOptions,
+  ): Promise<void> {
+    const held: Error[] = [];
+    this.#heldErrors = held;
+    try {
+      await inner.send(message, options);
+    } catch (error) {
+      this.#heldErrors = undefined;
+      if (!(error instanceof SdkHttpError && LEGACY_STATUSES.has(error.status))) {
+        held.forEach((e) => this.onerror?.(e));
+        throw error;
+      }
+      inner.onclose = undefined;
+      inner.onerror = undefined;
+      await inner.close();
+      await this.#attach('sse');
+      await (this.#inner as Transport).send(message);
+      return;
+    }
+    this.#heldErrors = undefined;
+    held.forEach((e) => this.onerror?.(e));
+  }
+
+  async #attach(kind: 'streamable-http' | 'sse'): Promise<void> {
+    const { url, headers } = this.#options;
+    const init = { fetch: this.#fetch, ...(headers ? { requestInit: { headers } } : {}) };
+    const inner =
+      kind === 'sse'
+        ? // eslint-disable-next-line @typescript-eslint/no-deprecated -- legacy SSE (DESIGN §11)
+          new SSEClientTransport(url, init)
+        : new StreamableHTTPClientTransport(url, init);
+    this.#inner = inner;
+    inner.onmessage = (message) => this.onmessage?.(message);
+    inner.onerror = (error) => {
+      this.#reportError(error);
+    };
+    inner.onclose = () => {
+      if (this.#inner === inner) this.#fireClose();
+    };
+    if (this.#protocolVersion !== undefined) inner.setProtocolVersion(this.#protocolVersion);
+    await inner.start();
+  }
+
+  #reportError(error: Error): void {
+    if (this.#heldErrors) this.#heldErrors.push(error);
+    else this.onerror?.(error);
+  }
+
+  #fireClose(): void {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    this.onclose?.();
+  }
+}
+
+/**
+ * Wraps `base` so that what the SDK reads from a response has passed the strict checks.
+ * `report` receives the errors for rejected messages that do not fail a request by themselves.
+ */
+export function createGuardedFetch(
+  base: FetchLike,
+  limits: Limits,
+  report: (error: Error) => void,
+): FetchLike {
+  return async (url, init) => {
+    const response = await base(url, init);
+    const type = response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+    if (!response.body) return response;
+    if (type === 'text/event-stream') {
+      const guard = createSseGuard(limits, (verdict) => {
+        report(toProtocolError(verdict));
+      });
+      return rebuild(response, response.body.pipeThrough(guard));
+    }
+    if (type !== 'application/json') return response;
+    let verdict = await checkJsonBody(response.body, limits);
+    if (verdict.ok) return rebuild(response, verdict.text);
+    if (verdict.id === undefined && typeof init?.body === 'string') {
+      // Our own request (small, well-formed): its id is the one the response had to answer.
+      const id = recoverJsonRpcId(init.body);
+      if (id !== undefined) verdict = { ...verdict, id };
+    }
+    if (response.ok) throw toProtocolError(verdict);
+    report(toProtocolError(verdict));
+    return rebuild(response, null);
+  };
+}
+
+type BodyVerdict = { ok: true; text: string } | Extract<WireVerdict, { ok: false }>;
+
+/** Reads at most `maxBytes` of a JSON body (attacker-controlled) and checks it. */
+async function checkJsonBody(
+  body: ReadableStream<Uint8Array>,
+  limits: Limits,
+): Promise<BodyVerdict> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+    if (size > limits.maxBytes) {
+      await reader.cancel();
+      const prefix = Buffer.concat(chunks).toString('utf8');
+      const id = recoverJsonRpcId(prefix);
+      return id === undefined
+        ? { ok: false, reason: 'oversize' }
+        : { ok: false, reason: 'oversize', id };
+    }
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    return { ok: false, reason: 'SURFACE_NOT_JSON' };
+  }
+  const verdict = checkUpstreamText(text, limits);
+  return verdict.ok ? { ok: true, text } : verdict;
+}
+
+function rebuild(response: Response, body: string | ReadableStream<Uint8Array> | null): Response {
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  headers.delete('content-encoding');
+  const { status, statusText } = response;
+  return new Response(body, { status, statusText, headers });
+}
+
+/**
+ * A byte stream filter for `text/event-stream` (HTML Living Standard §9.2.6 "Interpreting an event
+ * stream"): it splits lines on CR, LF or CRLF, gathers each event up to its blank line, and passes
+ * the event on unchanged unless it is a `message` event whose data fails the checks. Linear time;
+ * an event longer than `maxBytes` (counted in UTF-16 units here, in bytes by the parser) is dropped
+ * without being kept. An unfinished event at the end of the stream is discarded, as the spec says.
+ */
+function createSseGuard(
+  limits: Limits,
+  reject: (verdict: { reason: string; id?: string | number }) => void,
+): TransformStream<Uint8Array, Uint8Array> {
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  let line = '';
+  let isAfterCR = false;
+  let lines: string[] = [];
+  let size = 0;
+  let eventType = '';
+  let data: string[] = [];
+  let oversizeId: string | number | undefined | null = null; // null: the event is not oversize
+
+  const endLine = (controller: TransformStreamDefaultController<Uint8Array>): void => {
+    const text = line;
+    line = '';
+    if (text !== '') {
+      if (oversizeId !== null) return;
+      lines.push(text);
+      const colon = text.indexOf(':');
+      const field = colon === -1 ? text : text.slice(0, colon);
+      let value = colon === -1 ? '' : text.slice(colon + 1);
+      if (value.startsWith(' ')) value = value.slice(1);
+      if (field === 'data') data.push(value);
+      else if (field === 'event') eventType = value;
+      return;
+    }
+    const isMessage = data.length > 0 && (eventType === '' || eventType === 'message');
+    const verdict = isMessage ? checkUpstreamText(data.join('\n'), limits) : undefined;
+    if (oversizeId !== null) {
+      reject(
+        oversizeId === undefined ? { reason: 'oversize' } : { reason: 'oversize', id: oversizeId },
+      );
+    } else if (verdict && !verdict.ok) {
+      reject(verdict);
+    } else {
+      controller.enqueue(encoder.encode(lines.length === 0 ? '\n' : `${lines.join('\n')}\n\n`));
+    }
+    lines = [];
+    data = [];
+    size = 0;
+    eventType = '';
+    oversizeId = null;
+  };
+
+  return new TransformStream({
+    transform(chunk, controller) {
+      const text = decoder.decode(chunk, { stream: true });
+      let start = 0;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c !== 0x0a && c !== 0x0d) continue;
+        if (c === 0x0a && isAfterCR && i === start) {
+          isAfterCR = false; // the LF of a CRLF split across chunks
+          start = i + 1;
+          continue;
+        }
+        addToLine(text.slice(start, i));
+        endLine(controller);
+        isAfterCR = c === 0x0d;
+        if (isAfterCR && text.charCodeAt(i + 1) === 0x0a) {
+          isAfterCR = false;
+          i++;
+        }
+        start = i + 1;
+      }
+      if (start < text.length) {
+        isAfterCR = false;
+        addToLine(text.slice(start));
+      }
+    },
+  });
+
+  function addToLine(piece: string): void {
+    if (oversizeId !== null) return;
+    size += piece.length + 1;
+    if (size <= limits.maxBytes) {
+      line += piece;
+      return;
+    }
+    // Look for the id in what we hold (at most maxBytes plus one chunk), then stop keeping it.
+    const partial = line + piece;
+    const start = partial.startsWith('data: ') ? 6 : 5;
+    const source =
+      data.length > 0 ? data.join('\n') : partial.startsWith('data:') ? partial.slice(start) : '';
+    oversizeId = recoverJsonRpcId(source);
+    line = '';
+    lines = [];
+    data = [];
+  }
+}

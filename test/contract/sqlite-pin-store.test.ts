@@ -1,0 +1,276 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { StoreError } from '../../src/shared/errors.js';
+import type { PinStore } from '../../src/store/index.js';
+import { defaultDbPath, ensureHome, openSqlitePinStore } from '../../src/store/index.js';
+import { sampleEvent, sampleRecord } from '../support/records.js';
+import { describePinStoreContract } from './pin-store.contract.js';
+
+const STORE_INDEX = pathToFileURL(resolve(import.meta.dirname, '../../src/store/index.ts')).href;
+
+function makeTempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'holdfast-sqlite-'));
+}
+
+describePinStoreContract('SQLite', () => {
+  const dir = makeTempDir();
+  const store = openSqlitePinStore({ path: defaultDbPath(join(dir, 'home')) });
+  return Promise.resolve({
+    store,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+});
+
+/** The error `op` throws or rejects with, or undefined when it succeeds. */
+async function errorOf(op: () => unknown): Promise<unknown> {
+  try {
+    await op();
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+async function expectStoreError(op: () => unknown, code: StoreError['code']): Promise<void> {
+  const error = await errorOf(op);
+  expect(error).toBeInstanceOf(StoreError);
+  expect(error).toMatchObject({ code });
+}
+
+function modeOf(path: string): number {
+  return statSync(path).mode & 0o777;
+}
+
+describe('SQLite pin store', () => {
+  let dir: string;
+  let home: string;
+  let path: string;
+  const opened: PinStore[] = [];
+
+  /** Opens a store that is closed after the test. */
+  function open(): PinStore {
+    const store = openSqlitePinStore({ path });
+    opened.push(store);
+    return store;
+  }
+
+  /** Runs `sql` on a raw connection of its own, as an attacker or a damaged disk would. */
+  function tamper(sql: string): void {
+    const raw = new Database(path);
+    try {
+      raw.pragma('ignore_check_constraints = ON');
+      raw.exec(sql);
+    } finally {
+      raw.close();
+    }
+  }
+
+  beforeEach(() => {
+    dir = makeTempDir();
+    home = join(dir, 'state', 'home');
+    path = defaultDbPath(home);
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('when two connections share one file', () => {
+    it('each sees the writes of the other', async () => {
+      const gateway = open();
+      const cli = open();
+      await cli.update('files', () => ({ record: sampleRecord('files'), events: [] }));
+      expect(await gateway.getStatus('files')).toEqual({ status: 'verified', revision: 1 });
+
+      await gateway.update(
+        'files',
+        (current) =>
+          current && { record: { ...current, status: 'changed' }, events: [sampleEvent('files')] },
+      );
+      expect(await cli.getServer('files')).toMatchObject({ status: 'changed', revision: 2 });
+      expect(await cli.listEvents()).toEqual([sampleEvent('files')]);
+    });
+
+    it('loses no update when both write in turn', async () => {
+      const [gateway, cli] = [open(), open()];
+      const increments = Array.from({ length: 40 }, (_, i) =>
+        (i % 2 === 0 ? gateway : cli).update('files', (current) => ({
+          record: sampleRecord('files', { reason: String(Number(current?.reason ?? '0') + 1) }),
+          events: [],
+        })),
+      );
+      await Promise.all(increments);
+      expect(await open().getServer('files')).toMatchObject({ reason: '40', revision: 40 });
+    });
+
+    it('sees a write made by another process while it is open', async () => {
+      const gateway = open();
+      expect(await gateway.getStatus('files')).toBeUndefined();
+      const script = join(dir, 'approve.mjs');
+      writeFileSync(
+        script,
+        `import { openSqlitePinStore } from ${JSON.stringify(STORE_INDEX)};
+         const store = openSqlitePinStore({ path: process.argv[2] });
+         await store.update('files', () => ({ record: ${JSON.stringify(
+           sampleRecord('files', { status: 'quarantined' }),
+         )}, events: [] }));
+         await store.close();`,
+      );
+      execFileSync(process.execPath, ['--import', 'tsx', script, path], { stdio: 'pipe' });
+
+      expect(await gateway.getStatus('files')).toEqual({ status: 'quarantined', revision: 1 });
+    });
+  });
+
+  it('keeps its data when closed and reopened', async () => {
+    const first = open();
+    await first.update('files', () => ({
+      record: sampleRecord('files'),
+      events: [sampleEvent('files')],
+    }));
+    const written = await first.getServer('files');
+    await first.close();
+
+    const second = open();
+    expect(await second.getServer('files')).toEqual(written);
+    expect(await second.listEvents()).toEqual([sampleEvent('files')]);
+  });
+
+  it('rolls back the record when one of its events cannot be written', async () => {
+    const store = open();
+    const unwritable = sampleEvent('files', 'probe', {}, Number.NaN); // binds as NULL: NOT NULL fails
+    await expectStoreError(
+      () =>
+        store.update('files', () => ({
+          record: sampleRecord('files'),
+          events: [sampleEvent('files'), unwritable],
+        })),
+      'STORE_UNAVAILABLE',
+    );
+    expect(await store.getServer('files')).toBeUndefined();
+    expect(await store.listEvents()).toEqual([]);
+  });
+
+  describe('file modes', () => {
+    it('creates the directory 0700 and the database, -wal and -shm files 0600', async () => {
+      const store = open();
+      await store.update('files', () => ({ record: sampleRecord('files'), events: [] }));
+
+      expect(modeOf(home)).toBe(0o700);
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) expect(modeOf(file)).toBe(0o600);
+    });
+
+    it('tightens an existing directory and database that others can read', () => {
+      mkdirSync(home, { recursive: true });
+      chmodSync(home, 0o755);
+      writeFileSync(path, '');
+      chmodSync(path, 0o644);
+
+      open();
+      expect(modeOf(home)).toBe(0o700);
+      expect(modeOf(path)).toBe(0o600);
+    });
+
+    it('refuses a state directory path that is a file', () => {
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, 'not-a-dir');
+      writeFileSync(file, '');
+      return expectStoreError(() => {
+        ensureHome(file);
+      }, 'STORE_PERMISSIONS');
+    });
+  });
+
+  describe('when the file is damaged or foreign', () => {
+    beforeEach(async () => {
+      const store = open();
+      await store.update('files', () => ({
+        record: sampleRecord('files'),
+        events: [sampleEvent('files')],
+      }));
+    });
+
+    it('reports STORE_CORRUPT for a record that is not JSON, and writes nothing', async () => {
+      tamper(`UPDATE servers SET record = '{"name": "files", garbage' WHERE name = 'files'`);
+      const store = open();
+
+      await expectStoreError(() => store.getServer('files'), 'STORE_CORRUPT');
+      await expectStoreError(() => store.listServers(), 'STORE_CORRUPT');
+      await expectStoreError(
+        () => store.update('files', () => ({ record: sampleRecord('files'), events: [] })),
+        'STORE_CORRUPT',
+      );
+      expect(await store.getStatus('files')).toEqual({ status: 'verified', revision: 1 });
+      expect(await store.listEvents()).toHaveLength(1);
+    });
+
+    it('reports STORE_CORRUPT for a record naming another server', async () => {
+      const forged = JSON.stringify(sampleRecord('other', { revision: 1 }));
+      tamper(`UPDATE servers SET record = '${forged}' WHERE name = 'files'`);
+      await expectStoreError(() => open().getServer('files'), 'STORE_CORRUPT');
+    });
+
+    it('reports STORE_CORRUPT for a record whose status disagrees with its row', async () => {
+      tamper(`UPDATE servers SET status = 'pending' WHERE name = 'files'`);
+      await expectStoreError(() => open().getServer('files'), 'STORE_CORRUPT');
+    });
+
+    it('reports STORE_CORRUPT for an unknown status on the status-only path', async () => {
+      tamper(`UPDATE servers SET status = 'trusted' WHERE name = 'files'`);
+      await expectStoreError(() => open().getStatus('files'), 'STORE_CORRUPT');
+    });
+
+    it('reports STORE_CORRUPT for event data that is not a flat object', async () => {
+      tamper(`UPDATE pin_events SET data = '{"nested": {"a": 1}}'`);
+      await expectStoreError(() => open().listEvents(), 'STORE_CORRUPT');
+    });
+
+    it('refuses to open a file that is not a database', async () => {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+      writeFileSync(path, 'this is not an SQLite database, just some text '.repeat(100));
+      await expectStoreError(() => open(), 'STORE_CORRUPT');
+    });
+
+    it('refuses to open an SQLite database that Holdfast did not create', async () => {
+      const foreign = join(dir, 'foreign.db');
+      const raw = new Database(foreign);
+      raw.exec('CREATE TABLE notes (body TEXT)');
+      raw.close();
+      await expectStoreError(() => openSqlitePinStore({ path: foreign }), 'STORE_CORRUPT');
+    });
+
+    it('refuses to open a database written by a newer schema', async () => {
+      tamper('PRAGMA user_version = 99');
+      await expectStoreError(() => open(), 'STORE_UNAVAILABLE');
+    });
+  });
+});
+
+describe('state directory', () => {
+  it('names holdfast.db inside the home directory', () => {
+    expect(defaultDbPath('/home/ada/.holdfast')).toBe(join('/home/ada/.holdfast', 'holdfast.db'));
+  });
+
+  it('creates missing parents and leaves the directory owner-only', () => {
+    const dir = makeTempDir();
+    try {
+      const home = join(dir, 'a', 'b');
+      ensureHome(home);
+      ensureHome(home);
+      expect(modeOf(home)).toBe(0o700);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

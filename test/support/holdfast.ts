@@ -1,0 +1,104 @@
+/**
+ * Drives the real `holdfast` CLI (built into dist/) as a separate process, with the official SDK
+ * client on its stdin/stdout — exactly how a desktop client uses it.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+
+import type { ClientCapabilities } from '@modelcontextprotocol/client';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+
+import type { RugpullConfig } from './rugpull-config.js';
+import { rugpullCommand } from './rugpull-config.js';
+
+/** The built CLI entry point. */
+export const HOLDFAST_BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+/** A fresh, owner-only state directory; removed by the returned disposer. */
+export function createTempHome(): { home: string; [Symbol.dispose](): void } {
+  const home = mkdtempSync(join(tmpdir(), 'holdfast-test-'));
+  return { home, [Symbol.dispose]: () => rmSync(home, { recursive: true, force: true }) };
+}
+
+/** Runs a holdfast command to completion. */
+export function runCli(args: string[], home: string): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [HOLDFAST_BIN, '--home', home, ...args], { encoding: 'utf8', timeout: 30_000 });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs a holdfast command with --json and parses its output. */
+export function runCliJson<T>(args: string[], home: string): T {
+  const result = runCli(['--json', ...args], home);
+  if (result.stdout.trim() === '') throw new Error(`no JSON output (exit ${result.code}): ${result.stderr}`);
+  return JSON.parse(result.stdout) as T;
+}
+
+/** Options of {@link connectThroughHoldfast}. */
+export interface ConnectOptions {
+  home: string;
+  name?: string;
+  /** Extra `holdfast run` options placed before `--`. */
+  runArgs?: string[];
+  clientName?: string;
+  capabilities?: ClientCapabilities;
+  /** The upstream: a rug-pull server config, or an explicit command. */
+  server: RugpullConfig | { command: string; args: string[]; env?: Record<string, string> };
+}
+
+/** A connected client plus everything holdfast wrote to stderr. */
+export interface Connected extends AsyncDisposable {
+  client: Client;
+  transport: StdioClientTransport;
+  stderr: () => string;
+}
+
+/** Spawns `holdfast run` around the upstream and connects the official SDK client to it. */
+export async function connectThroughHoldfast(options: ConnectOptions): Promise<Connected> {
+  const upstream = 'command' in options.server ? options.server : rugpullCommand(options.server);
+  const env: Record<string, string> = { ...(upstream.env ?? {}), HOLDFAST_HOME: options.home };
+  if (process.env.PATH !== undefined) env.PATH ??= process.env.PATH;
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [HOLDFAST_BIN, 'run', '--name', options.name ?? 'notes', ...(options.runArgs ?? []), '--', upstream.command, ...upstream.args],
+    env,
+    stderr: 'pipe',
+  });
+  let stderrText = '';
+  const stderr = transport.stderr as PassThrough | null;
+  stderr?.on('data', (chunk: Buffer) => (stderrText += chunk.toString('utf8')));
+  const client = new Client(
+    { name: options.clientName ?? 'holdfast-tests', version: '1.0.0' },
+    { capabilities: options.capabilities ?? {} },
+  );
+  await client.connect(transport);
+  return {
+    client,
+    transport,
+    stderr: () => stderrText,
+    [Symbol.asyncDispose]: async () => {
+      await client.close();
+    },
+  };
+}
+
+/** Connects the official SDK client directly to an upstream (the "direct" side of comparisons). */
+export async function connectDirect(server: RugpullConfig | { command: string; args: string[]; env?: Record<string, string> }, capabilities: ClientCapabilities = {}): Promise<Client & AsyncDisposable> {
+  const upstream = 'command' in server ? server : rugpullCommand(server);
+  const env: Record<string, string> = { ...(upstream.env ?? {}) };
+  if (process.env.PATH !== undefined) env.PATH ??= process.env.PATH;
+  const transport = new StdioClientTransport({ command: upstream.command, args: upstream.args, env, stderr: 'pipe' });
+  const client = new Client({ name: 'holdfast-tests', version: '1.0.0' }, { capabilities });
+  await client.connect(transport);
+  return Object.assign(client, { [Symbol.asyncDispose]: () => client.close() });
+}
+
+/** The text of a tool result's first text block. */
+export function firstText(result: { content?: unknown }): string {
+  const content = Array.isArray(result.content) ? (result.content as { type?: string; text?: string }[]) : [];
+  return content.find((block) => block.type === 'text')?.text ?? '';
+}
