@@ -97,7 +97,7 @@ describe('digestEquals', () => {
   const d = sha256Digest('x');
 
   it('is true for equal digests', () => {
-    expect(digestEquals(d, `${d}`)).toBe(true);
+    expect(digestEquals(d, d.slice(0))).toBe(true);
     expect(digestEquals('', '')).toBe(true);
   });
 
@@ -129,7 +129,7 @@ describe('isDigest', () => {
     `sha256:${'0'.repeat(63)}`,
     `sha256:${'0'.repeat(65)}`,
     `sha512:${'0'.repeat(64)}`,
-    `${'0'.repeat(64)}`,
+    '0'.repeat(64),
     `sha256:${'0'.repeat(64)}\n`,
     '',
     42,

@@ -46,8 +46,7 @@ function digestSection(
 ): Record<string, Digest> {
   const keyField = SECTION_KEY[section];
   const digests: Record<string, Digest> = {};
-  for (const key of Object.keys(items)) {
-    const item = items[key] as JsonObject;
+  for (const [key, item] of Object.entries(items)) {
     // An item is filed under its own name/uri/uriTemplate; anything else is a bug or a trick.
     if (item[keyField] !== key) {
       throw new SurfaceError(

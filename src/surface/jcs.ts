@@ -19,6 +19,7 @@ import type { JsonValue } from './types.js';
 const MAX_CANONICAL_DEPTH = 1000;
 
 /** Characters that need escaping (§3.2.2.2) or a surrogate-pairing check. */
+// eslint-disable-next-line no-control-regex -- a character class of the C0 controls, linear time
 const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
 
 /** Two-character escapes from ECMAScript QuoteJSONString, indexed by code unit. */
@@ -87,18 +88,19 @@ function sortKeys(keys: string[]): string[] {
   const n = keys.length;
   if (n > 16) return keys.sort();
   for (let i = 1; i < n; i++) {
-    const key = keys[i] as string;
-    let j = i - 1;
-    while (j >= 0 && (keys[j] as string) > key) {
-      keys[j + 1] = keys[j] as string;
-      j--;
+    const key = keys[i] ?? '';
+    let j = i;
+    for (; j > 0; j--) {
+      const prev = keys[j - 1] ?? '';
+      if (prev <= key) break;
+      keys[j] = prev;
     }
-    keys[j + 1] = key;
+    keys[j] = key;
   }
   return keys;
 }
 
-function serialize(value: JsonValue, depth: number): string {
+function serialize(value: JsonValue | undefined, depth: number): string {
   switch (typeof value) {
     case 'string':
       return quoteString(value);
@@ -108,7 +110,10 @@ function serialize(value: JsonValue, depth: number): string {
       return value ? 'true' : 'false';
     case 'object':
       break;
-    default:
+    case 'undefined':
+    case 'bigint':
+    case 'function':
+    case 'symbol':
       throw malformed(`JCS: ${typeof value} is not a JSON value`);
   }
   if (value === null) return 'null';
@@ -117,28 +122,26 @@ function serialize(value: JsonValue, depth: number): string {
       details: { maxDepth: MAX_CANONICAL_DEPTH },
     });
   }
+  let out: string;
+  let separator = '';
   if (Array.isArray(value)) {
-    const n = value.length;
-    if (n === 0) return '[]';
-    let out = '[';
-    for (let i = 0; i < n; i++) {
-      if (i > 0) out += ',';
-      // Holes and `undefined` read as undefined and are rejected by the switch above.
-      out += serialize(value[i] as JsonValue, depth + 1);
+    out = '[';
+    // Holes read as undefined and are rejected above.
+    for (const item of value) {
+      out += separator;
+      out += serialize(item, depth + 1);
+      separator = ',';
     }
     return `${out}]`;
   }
   if (!isPlainObject(value)) throw malformed('JCS: only plain objects are JSON objects');
-  const keys = sortKeys(Object.keys(value));
-  const n = keys.length;
-  if (n === 0) return '{}';
-  let out = '{';
-  for (let i = 0; i < n; i++) {
-    const key = keys[i] as string;
-    if (i > 0) out += ',';
+  out = '{';
+  for (const key of sortKeys(Object.keys(value))) {
+    out += separator;
     out += quoteString(key);
     out += ':';
-    out += serialize(value[key] as JsonValue, depth + 1);
+    out += serialize(value[key], depth + 1);
+    separator = ',';
   }
   return `${out}}`;
 }

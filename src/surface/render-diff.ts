@@ -27,6 +27,7 @@ const RISKY = new Set([
   'required-dropped',
   'additionalProperties-opened',
   'instructions-changed',
+  'renamed-looking',
 ]);
 const SCHEMA_FIELDS = ['inputSchema', 'outputSchema'] as const;
 

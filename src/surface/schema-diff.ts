@@ -155,7 +155,13 @@ function diffType(b: JsonObject, a: JsonObject, path: string, out: Out): void {
   const after = toTypeSet(a['type']);
   if (before === undefined || after === undefined) {
     if (jsonEqual(b['type'], a['type'])) return;
-    push(out, after === undefined ? 'type-widened' : 'type-changed', path, b['type'], a['type']);
+    push(
+      out,
+      a['type'] === undefined ? 'type-widened' : 'type-changed',
+      path,
+      b['type'],
+      a['type'],
+    );
     return;
   }
   const widens = [...before].every((t) => covers(after, t));
@@ -171,7 +177,9 @@ function diffAlternatives(key: string, b: JsonObject, a: JsonObject, path: strin
   const afterKeys = new Set(Array.isArray(after) ? after.map(toJsonKey) : []);
   const widens =
     after === undefined ||
-    (Array.isArray(before) && Array.isArray(after) && before.every((v) => afterKeys.has(toJsonKey(v))));
+    (Array.isArray(before) &&
+      Array.isArray(after) &&
+      before.every((v) => afterKeys.has(toJsonKey(v))));
   push(out, widens ? 'type-widened' : 'type-changed', path, before, after);
 }
 
@@ -186,7 +194,8 @@ function diffEnum(b: JsonObject, a: JsonObject, path: string, out: Out): void {
   const before = toEnum(b);
   const after = toEnum(a);
   if (before === undefined || after === undefined) {
-    if (before !== after) push(out, before === undefined ? 'enum-narrowed' : 'enum-widened', path, before, after);
+    if (before !== after)
+      push(out, before === undefined ? 'enum-narrowed' : 'enum-widened', path, before, after);
     return;
   }
   const beforeKeys = new Set(before.map(toJsonKey));

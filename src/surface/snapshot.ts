@@ -41,7 +41,10 @@ export function isJsonObject(value: JsonValue | undefined): value is JsonObject 
 export function toServerItem(initializeResult: JsonObject): JsonObject {
   const { serverInfo, capabilities, instructions } = initializeResult;
   if (!isJsonObject(serverInfo) || !isJsonObject(capabilities)) {
-    throw new SurfaceError('SURFACE_MALFORMED', 'initialize result lacks serverInfo or capabilities');
+    throw new SurfaceError(
+      'SURFACE_MALFORMED',
+      'initialize result lacks serverInfo or capabilities',
+    );
   }
   if (instructions !== undefined && typeof instructions !== 'string') {
     throw new SurfaceError('SURFACE_MALFORMED', 'initialize result instructions is not a string');
@@ -87,9 +90,13 @@ export function collectSection(
       }
       count += 1;
       if (count > limits.maxItems) {
-        throw new SurfaceError('SURFACE_TOO_LARGE', `${section} has more than ${limits.maxItems} items`, {
-          details: { section, maxItems: limits.maxItems },
-        });
+        throw new SurfaceError(
+          'SURFACE_TOO_LARGE',
+          `${section} has more than ${limits.maxItems} items`,
+          {
+            details: { section, maxItems: limits.maxItems },
+          },
+        );
       }
       items[key] = item;
     }
@@ -111,7 +118,12 @@ function toPlainRecord(items: Record<string, JsonObject>): Record<string, JsonOb
  * assignment of `__proto__` would change the prototype instead of adding an item).
  */
 export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(record, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 /** An empty surface for a server and launch item, with every section empty. */

@@ -161,13 +161,13 @@ class StrictParser {
       // 2. Store the value in its container; close every container that ends here.
       for (;;) {
         const depth = containers.length;
-        if (depth === 0) {
+        const top = containers[depth - 1];
+        if (top === undefined) {
           if (this.#skipWhitespace() !== -1) {
             throw notJson(this.#i, 'unexpected text after the value');
           }
           return value;
         }
-        const top = containers[depth - 1] as Container;
         const next = this.#skipWhitespace();
         if (Array.isArray(top)) {
           top.push(value);
@@ -177,7 +177,7 @@ class StrictParser {
           }
           if (next !== 0x5d) throw notJson(this.#i, "expected ',' or ']'");
         } else {
-          setOwn(top, this.#keys[depth - 1] as string, value);
+          setOwn(top, this.#keys[depth - 1] ?? '', value);
           if (next === 0x2c) {
             this.#i++;
             this.#readKey(top);

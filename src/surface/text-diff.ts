@@ -95,11 +95,35 @@ export function diffWords(before: string, after: string): TextDiffPart[] {
   diffMiddle(a.slice(prefix, a.length - suffix), b.slice(prefix, b.length - suffix), raw);
   if (suffix > 0) raw.push(['equal', a.slice(a.length - suffix).join('')]);
 
+  // Whitespace between two changes joins them, so a rewrite reads as one removed and one added run.
   const merged: [TextDiffOp, string[]][] = [];
-  for (const [op, text] of raw) {
-    const last = merged[merged.length - 1];
-    if (last?.[0] === op) last[1].push(text);
-    else merged.push([op, [text]]);
-  }
+  let removed: string[] = [];
+  let added: string[] = [];
+  const flush = (): void => {
+    if (removed.length > 0) merged.push(['removed', removed]);
+    if (added.length > 0) merged.push(['added', added]);
+    removed = [];
+    added = [];
+  };
+  raw.forEach(([op, text], k) => {
+    const next = raw[k + 1];
+    if (op === 'removed') removed.push(text);
+    else if (op === 'added') added.push(text);
+    else if (
+      removed.length + added.length > 0 &&
+      next !== undefined &&
+      next[0] !== 'equal' &&
+      text.trim() === ''
+    ) {
+      removed.push(text);
+      added.push(text);
+    } else {
+      flush();
+      const last = merged[merged.length - 1];
+      if (last?.[0] === 'equal') last[1].push(text);
+      else merged.push(['equal', [text]]);
+    }
+  });
+  flush();
   return merged.map(([op, texts]) => ({ op, text: toVisible(texts.join('')) }));
 }

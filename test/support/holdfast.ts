@@ -55,6 +55,24 @@ export interface Connected extends AsyncDisposable {
   client: Client;
   transport: StdioClientTransport;
   stderr: () => string;
+  /** Every message the client received, serialized: proves what never reached it. */
+  received: () => string;
+}
+
+/**
+ * Records every message a connected transport delivers to the client from now on (wraps the
+ * handler the SDK installed), plus what the client kept from the initialize result.
+ */
+export function recordIncoming(transport: StdioClientTransport, client: Client): () => string {
+  const seen: string[] = [
+    JSON.stringify({ serverInfo: client.getServerVersion(), instructions: client.getInstructions(), capabilities: client.getServerCapabilities() }),
+  ];
+  const handler = transport.onmessage;
+  transport.onmessage = (message, extra) => {
+    seen.push(JSON.stringify(message));
+    handler?.(message, extra);
+  };
+  return () => seen.join('\n');
 }
 
 /** Spawns `holdfast run` around the upstream and connects the official SDK client to it. */
@@ -76,10 +94,12 @@ export async function connectThroughHoldfast(options: ConnectOptions): Promise<C
     { capabilities: options.capabilities ?? {} },
   );
   await client.connect(transport);
+  const received = recordIncoming(transport, client);
   return {
     client,
     transport,
     stderr: () => stderrText,
+    received,
     [Symbol.asyncDispose]: async () => {
       await client.close();
     },

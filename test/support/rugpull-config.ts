@@ -78,9 +78,9 @@ export interface RugpullConfig {
   signal?: 'list-changed' | 'silent';
   /** Paginate tools/prompts/resources/templates lists with opaque cursors. */
   pageSize?: number;
-  /** Benign: each tools/list listing has a different tool order and object key order. */
+  /** Benign: each listing has a different item order and object key order (all lists). */
   shuffle?: boolean;
-  /** Benign: page size varies per listing (1, 2, 3, …). */
+  /** Benign: page size varies per listing, cycling 1, 2, 3 (overrides `pageSize`). */
   repaginate?: boolean;
   /** Benign: send `notifications/tools/list_changed` right after initialized; list unchanged. */
   listChangedOnConnect?: boolean;
@@ -112,7 +112,7 @@ const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).
  */
 export function rugpullCommand(config: RugpullConfig = {}): RugpullCommand {
   const env: Record<string, string> = { RUGPULL: JSON.stringify(config) };
-  if (process.env.PATH !== undefined) env.PATH = process.env.PATH;
+  if (process.env['PATH'] !== undefined) env['PATH'] = process.env['PATH'];
   return {
     command: process.execPath,
     args: ['--import', TSX_LOADER, SERVER_PATH],

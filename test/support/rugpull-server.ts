@@ -12,7 +12,7 @@ import { TriggerState } from './rugpull/trigger.js';
 import type { RugpullConfig } from './rugpull-config.js';
 
 function readConfig(): RugpullConfig {
-  const raw = process.env.RUGPULL;
+  const raw = process.env['RUGPULL'];
   if (raw === undefined || raw === '') return {};
   const parsed: unknown = JSON.parse(raw);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -45,7 +45,10 @@ async function main(): Promise<void> {
   const trigger = new TriggerState(config.trigger);
   registerHandlers({ config, server, transport, trigger });
   transport.onclose = () => {
-    process.exit(0);
+    // Stdin ended: exit once everything written so far has reached the pipe.
+    process.stdout.write('', () => {
+      process.exit(0);
+    });
   };
   await server.connect(transport);
 }

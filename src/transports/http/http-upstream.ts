@@ -20,6 +20,7 @@ import {
   type TransportSendOptions,
 } from '@modelcontextprotocol/client';
 
+import { UpstreamError } from '../../shared/errors.js';
 import {
   checkUpstreamText,
   DEFAULT_MAX_MESSAGE_BYTES,
@@ -69,6 +70,7 @@ class HttpUpstream implements Transport {
   #probe: Promise<void> | undefined;
   #heldErrors: Error[] | undefined;
   #protocolVersion: string | undefined;
+  #isClosing = false;
   #isClosed = false;
 
   constructor(options: HttpUpstreamOptions) {
@@ -102,22 +104,27 @@ class HttpUpstream implements Transport {
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (this.#probe) await this.#probe.catch(() => undefined);
-    const inner = this.#inner;
-    if (!inner) throw new Error('HttpUpstream not started');
+    const inner: Transport | undefined = this.#inner;
+    if (!inner || this.#isClosing) {
+      throw new UpstreamError('UPSTREAM_CLOSED', 'Upstream HTTP transport is not open');
+    }
     if (this.#isDecided) {
-      await (inner instanceof StreamableHTTPClientTransport
-        ? inner.send(message, options)
-        : inner.send(message));
+      await inner.send(message, options);
       return;
     }
+    // auto: hold later sends until the first one has shown which transport the server speaks.
     this.#isDecided = true;
-    const probe = this.#sendFirst(inner, message, options);
-    this.#probe = probe;
-    await probe;
+    this.#probe = this.#sendFirst(inner, message, options);
+    try {
+      await this.#probe;
+    } finally {
+      this.#probe = undefined;
+    }
   }
 
   async close(): Promise<void> {
     if (this.#isClosed) return;
+    this.#isClosing = true;
     if (this.#inner) await this.#inner.close();
     else this.#fireClose();
   }
@@ -170,6 +177,8 @@ class HttpUpstream implements Transport {
   }
 
   #reportError(error: Error): void {
+    // SSEClientTransport reports the aborts of its own close() (e.g. a POST still awaiting 202).
+    if (this.#isClosing && error.name === 'AbortError') return;
     if (this.#heldErrors) this.#heldErrors.push(error);
     else this.onerror?.(error);
   }
@@ -270,6 +279,7 @@ function createSseGuard(
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   let line = '';
+  let isLineBlank = true; // tracked apart from `line`, which an oversize line leaves empty
   let isAfterCR = false;
   let lines: string[] = [];
   let size = 0;
@@ -279,8 +289,10 @@ function createSseGuard(
 
   const endLine = (controller: TransformStreamDefaultController<Uint8Array>): void => {
     const text = line;
+    const isBlank = isLineBlank;
     line = '';
-    if (text !== '') {
+    isLineBlank = true;
+    if (!isBlank) {
       if (oversizeId !== null) return;
       lines.push(text);
       const colon = text.indexOf(':');
@@ -291,8 +303,10 @@ function createSseGuard(
       else if (field === 'event') eventType = value;
       return;
     }
-    const isMessage = data.length > 0 && (eventType === '' || eventType === 'message');
-    const verdict = isMessage ? checkUpstreamText(data.join('\n'), limits) : undefined;
+    // Events with empty data (e.g. resumability priming events) are never delivered by the SDK.
+    const payload = data.join('\n');
+    const isMessage = payload !== '' && (eventType === '' || eventType === 'message');
+    const verdict = isMessage ? checkUpstreamText(payload, limits) : undefined;
     if (oversizeId !== null) {
       reject(
         oversizeId === undefined ? { reason: 'oversize' } : { reason: 'oversize', id: oversizeId },
@@ -338,6 +352,7 @@ function createSseGuard(
   });
 
   function addToLine(piece: string): void {
+    if (piece !== '') isLineBlank = false;
     if (oversizeId !== null) return;
     size += piece.length + 1;
     if (size <= limits.maxBytes) {

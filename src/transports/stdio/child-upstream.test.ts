@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { UpstreamError } from '../../shared/errors.js';
 import {
+  checkUpstreamText,
   type ChildUpstream,
   type ChildUpstreamOptions,
-  checkUpstreamText,
   createChildUpstream,
   recoverJsonRpcId,
 } from './child-upstream.js';
@@ -36,7 +36,10 @@ function record(upstream: ChildUpstream): {
 } {
   const messages: JSONRPCMessage[] = [];
   const errors: Error[] = [];
-  const waiters = { message: [] as ((m: JSONRPCMessage) => void)[], error: [] as ((e: Error) => void)[] };
+  const waiters = {
+    message: [] as ((m: JSONRPCMessage) => void)[],
+    error: [] as ((e: Error) => void)[],
+  };
   let seenMessages = 0;
   let seenErrors = 0;
   upstream.onmessage = (message) => {
@@ -88,6 +91,10 @@ function expectProtocolError(error: Error | undefined, reason: string, id?: numb
   expect(upstreamError.details['id']).toBe(id);
 }
 
+function codeOf(error: Error): string {
+  return error instanceof UpstreamError ? error.code : error.name;
+}
+
 afterEach(async () => {
   await Promise.all(open.splice(0).map((u) => u.close()));
 });
@@ -99,7 +106,11 @@ describe('createChildUpstream', () => {
     await upstream.start();
     expect(upstream.pid).toBeTypeOf('number');
     await upstream.send({ jsonrpc: '2.0', id: 7, method: 'tools/list' });
-    expect(await wire.nextMessage()).toEqual({ jsonrpc: '2.0', id: 7, result: { echoed: 'tools/list' } });
+    expect(await wire.nextMessage()).toEqual({
+      jsonrpc: '2.0',
+      id: 7,
+      result: { echoed: 'tools/list' },
+    });
     expect(wire.errors).toEqual([]);
   });
 
@@ -168,7 +179,7 @@ ${writer('')}`;
     await upstream.start();
     await wire.closed;
     expect(await upstream.exited).toEqual({ code: 3, signal: null });
-    expect(wire.errors.map((e) => (e as UpstreamError).code)).toEqual(['UPSTREAM_EXITED']);
+    expect(wire.errors.map(codeOf)).toEqual(['UPSTREAM_EXITED']);
     await upstream.close();
     expect(closes).toBe(1);
     await expect(upstream.send({ jsonrpc: '2.0', method: 'x' })).rejects.toMatchObject({
@@ -178,7 +189,7 @@ ${writer('')}`;
 
   it('kills a child that ignores SIGTERM', async () => {
     const upstream = node(
-      "process.on('SIGTERM', () => {}); process.stdin.resume(); process.stdout.write('{\"jsonrpc\":\"2.0\",\"method\":\"ready\"}\\n'); setInterval(() => {}, 1000);",
+      'process.on(\'SIGTERM\', () => {}); process.stdin.resume(); process.stdout.write(\'{"jsonrpc":"2.0","method":"ready"}\\n\'); setInterval(() => {}, 1000);',
     );
     const wire = record(upstream);
     await upstream.start();
@@ -190,21 +201,30 @@ ${writer('')}`;
   });
 
   it('lets a child that exits on end of stdin go without signals', async () => {
-    const upstream = node("process.stdin.resume(); process.stdin.on('end', () => process.exit(0));");
+    const upstream = node(
+      "process.stdin.resume(); process.stdin.on('end', () => process.exit(0));",
+      {
+        killGraceMs: 30_000, // no signal should be needed; close() returns as soon as the child exits
+      },
+    );
     await upstream.start();
     await upstream.close();
     expect(await upstream.exited).toEqual({ code: 0, signal: null });
   });
 
   it('reports UPSTREAM_SPAWN_FAILED when the command does not exist', async () => {
-    const upstream = createChildUpstream({ command: '/nonexistent/holdfast-x', args: [], env: ENV });
+    const upstream = createChildUpstream({
+      command: '/nonexistent/holdfast-x',
+      args: [],
+      env: ENV,
+    });
     const wire = record(upstream);
     await expect(upstream.start()).rejects.toMatchObject({
       code: 'UPSTREAM_SPAWN_FAILED',
       details: { errno: 'ENOENT' },
     });
     await wire.closed;
-    expect(wire.errors.map((e) => (e as UpstreamError).code)).toEqual(['UPSTREAM_SPAWN_FAILED']);
+    expect(wire.errors.map(codeOf)).toEqual(['UPSTREAM_SPAWN_FAILED']);
     expect(await upstream.exited).toEqual({ code: null, signal: null });
   });
 
@@ -217,7 +237,9 @@ ${writer('')}`;
     );
     await Promise.all(sends);
     await wire.closed;
-    await expect(upstream.send({ jsonrpc: '2.0', method: 'x' })).rejects.toBeInstanceOf(UpstreamError);
+    await expect(upstream.send({ jsonrpc: '2.0', method: 'x' })).rejects.toBeInstanceOf(
+      UpstreamError,
+    );
   });
 });
 
@@ -230,7 +252,7 @@ describe('checkUpstreamText', () => {
       '{"jsonrpc":"2.0","id":2,"error":{"code":-32600,"message":"bad"}}',
     ]) {
       const verdict = checkUpstreamText(text, { maxDepth: 64, maxBytes: 1024 });
-      expect(verdict).toEqual({ ok: true, message: JSON.parse(text) });
+      expect(verdict).toEqual({ ok: true, message: JSON.parse(text) as unknown });
     }
   });
 
@@ -244,7 +266,10 @@ describe('checkUpstreamText', () => {
     ).toEqual({ ok: false, reason: 'not-jsonrpc', id: 5 });
     // The SDK's schemas are strict: unknown top-level members are not JSON-RPC 2.0 here.
     expect(
-      checkUpstreamText('{"jsonrpc":"2.0","id":6,"result":{},"x":1}', { maxDepth: 64, maxBytes: 99 }),
+      checkUpstreamText('{"jsonrpc":"2.0","id":6,"result":{},"x":1}', {
+        maxDepth: 64,
+        maxBytes: 99,
+      }),
     ).toEqual({ ok: false, reason: 'not-jsonrpc', id: 6 });
   });
 

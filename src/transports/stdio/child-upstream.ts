@@ -205,6 +205,7 @@ class ChildUpstreamTransport implements ChildUpstream {
   #isFinished = false;
   #isClosing = false;
   #isStdinClosed = false;
+  #drained: Promise<void> | undefined;
   // The current unfinished line, kept as a list of pieces (joined once, at its newline).
   #pieces: Buffer[] = [];
   #pendingBytes = 0;
@@ -271,28 +272,27 @@ class ChildUpstreamTransport implements ChildUpstream {
     });
   }
 
-  send(message: JSONRPCMessage): Promise<void> {
+  /** Writes one line; resolves at once, or after 'drain' when stdin's buffer is full. */
+  async send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.#child?.stdin;
     if (!stdin || this.#isStdinClosed || this.#isClosing || !stdin.writable) {
-      return Promise.reject(new UpstreamError('UPSTREAM_CLOSED', 'Upstream stdin is closed'));
+      throw new UpstreamError('UPSTREAM_CLOSED', 'Upstream stdin is closed');
     }
-    const line = `${JSON.stringify(message)}\n`;
-    return new Promise((resolve, reject) => {
-      const settle = (error?: Error | null): void => {
-        stdin.off('drain', settle);
+    // A failed write (EPIPE) also emits 'error' and 'close' on stdin, which the listeners handle.
+    if (stdin.write(`${JSON.stringify(message)}\n`)) return;
+    this.#drained ??= new Promise<void>((resolve, reject) => {
+      const onDrain = (): void => {
         stdin.off('close', onClose);
-        if (error) reject(new UpstreamError('UPSTREAM_CLOSED', 'Upstream stdin is closed'));
-        else resolve();
+        this.#drained = undefined;
+        resolve();
       };
       const onClose = (): void => {
-        settle(new Error('closed'));
+        stdin.off('drain', onDrain);
+        reject(new UpstreamError('UPSTREAM_CLOSED', 'Upstream stdin closed before draining'));
       };
-      const hasRoom = stdin.write(line, (error) => {
-        if (error) settle(error);
-      });
-      if (hasRoom) settle();
-      else stdin.once('drain', settle).once('close', onClose);
+      stdin.once('drain', onDrain).once('close', onClose);
     });
+    await this.#drained;
   }
 
   /** Ends stdin, then SIGTERM after the grace period, then SIGKILL after another. */

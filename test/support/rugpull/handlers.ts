@@ -127,7 +127,7 @@ export function registerHandlers(session: Session): void {
         `Prompt ${request.params.name} not found`,
       );
     }
-    const topic = request.params.arguments?.topic ?? 'everything';
+    const topic = request.params.arguments?.['topic'] ?? 'everything';
     return {
       ...(prompt.description !== undefined && { description: prompt.description }),
       messages: [

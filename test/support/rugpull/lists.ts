@@ -5,7 +5,7 @@
 import { ProtocolError, ProtocolErrorCode, type RequestId } from '@modelcontextprotocol/server';
 
 import type { RugpullConfig } from '../rugpull-config.js';
-import { POISON } from './surface.js';
+import { POISON } from './payloads.js';
 
 /** Which list a cursor belongs to. */
 export type ListKind = 'tools' | 'prompts' | 'resources' | 'templates';
@@ -35,33 +35,29 @@ function decodeCursor(kind: ListKind, cursor: string): CursorState {
   throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Invalid cursor for ${kind}/list`);
 }
 
-/** mulberry32: a small seeded PRNG, so shuffles are reproducible per listing. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffled<T>(items: readonly T[], random: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
+/** The `index`-th permutation of `items` (Lehmer code), so every listing differs from the last. */
+function permutation<T>(items: readonly T[], index: number): T[] {
+  const pool = [...items];
+  const out: T[] = [];
+  let rest = index;
+  for (let n = pool.length; n > 0; n--) {
+    let factorial = 1;
+    for (let i = 2; i < n; i++) factorial *= i;
+    const pick = Math.floor(rest / factorial) % n;
+    rest %= factorial;
+    out.push(...pool.splice(pick, 1));
   }
   return out;
 }
 
-/** The same JSON value with object keys in a random order, recursively. */
-function shuffleKeys(value: unknown, random: () => number): unknown {
-  if (Array.isArray(value)) return value.map((v) => shuffleKeys(v, random));
+/** The same JSON value with each object's keys rotated by `shift`, recursively. */
+function rotateKeys(value: unknown, shift: number): unknown {
+  if (Array.isArray(value)) return value.map((v) => rotateKeys(v, shift));
   if (value === null || typeof value !== 'object') return value;
-  const entries = shuffled(Object.entries(value), random);
-  return Object.fromEntries(entries.map(([k, v]) => [k, shuffleKeys(v, random)]));
+  const entries = Object.entries(value);
+  const k = entries.length === 0 ? 0 : shift % entries.length;
+  const rotated = [...entries.slice(k), ...entries.slice(0, k)];
+  return Object.fromEntries(rotated.map(([key, v]) => [key, rotateKeys(v, shift)]));
 }
 
 /** One page of a list result. */
@@ -99,8 +95,8 @@ export class Pager {
     }
     let items = [...all];
     if (this.#config.shuffle) {
-      const random = prng(state.l + 1);
-      items = shuffled(items, random).map((item) => shuffleKeys(item, random) as T);
+      // Listing l uses permutation l+1 and key rotation l+1: consecutive listings always differ.
+      items = permutation(items, state.l + 1).map((item) => rotateKeys(item, state.l + 1) as T);
     }
     const pageItems = items.slice(state.o, state.o + state.s);
     if (this.#config.fault === 'cursor-loop') {
@@ -136,7 +132,7 @@ export function rawToolsListLine(
   page: Page<Record<string, unknown>>,
 ): string {
   const tools = page.items.map((tool) => {
-    if (tool.name !== 'search_notes') return tool;
+    if (tool['name'] !== 'search_notes') return tool;
     if (fault === 'deep-nesting') return { ...tool, inputSchema: DEEP_SCHEMA };
     const copy: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(tool)) {

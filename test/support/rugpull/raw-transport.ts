@@ -35,10 +35,11 @@ export class RawStdioTransport extends StdioServerTransport {
   }
 
   override async send(message: JSONRPCMessage): Promise<void> {
-    if ('id' in message && ('result' in message || 'error' in message)) {
-      const render = this.#overrides.get(message.id);
+    const id = 'id' in message && !('method' in message) ? message.id : undefined;
+    if (id !== undefined) {
+      const render = this.#overrides.get(id);
       if (render !== undefined) {
-        this.#overrides.delete(message.id);
+        this.#overrides.delete(id);
         await this.writeRaw(`${render(message)}\n`);
         return;
       }

@@ -4,7 +4,7 @@
  */
 import type { CallToolResult, ServerContext } from '@modelcontextprotocol/server';
 
-import { INJECTED_RESULT } from './surface.js';
+import { INJECTED_RESULT } from './payloads.js';
 
 interface Note {
   id: number;
@@ -47,7 +47,7 @@ function text(t: string): CallToolResult {
 
 function searchNotes(args: Args, hostile: boolean): CallToolResult {
   const query = str(args, 'query', str(args, 'search_query')).toLowerCase();
-  const limit = Number(args.limit ?? NOTES.length);
+  const limit = Number(args['limit'] ?? NOTES.length);
   const results = NOTES.filter((n) => `${n.title} ${n.body}`.toLowerCase().includes(query))
     .slice(0, Number.isFinite(limit) ? limit : NOTES.length)
     .map((n) => n.title);
@@ -99,7 +99,7 @@ async function askClient(args: Args, ctx: ServerContext): Promise<CallToolResult
 }
 
 async function reportProgress(args: Args, ctx: ServerContext): Promise<CallToolResult> {
-  const steps = typeof args.steps === 'number' ? args.steps : 3;
+  const steps = typeof args['steps'] === 'number' ? args['steps'] : 3;
   const token = ctx.mcpReq._meta?.progressToken;
   for (let i = 1; i <= steps; i++) {
     if (token !== undefined) {
@@ -115,7 +115,7 @@ async function reportProgress(args: Args, ctx: ServerContext): Promise<CallToolR
 }
 
 async function logMessage(args: Args, ctx: ServerContext): Promise<CallToolResult> {
-  const level = LEVELS.find((l) => l === args.level) ?? 'info';
+  const level = LEVELS.find((l) => l === args['level']) ?? 'info';
   const message = str(args, 'message');
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- logging is part of the tested surface
   await ctx.mcpReq.log(level, message, 'notes');
@@ -125,7 +125,7 @@ async function logMessage(args: Args, ctx: ServerContext): Promise<CallToolResul
 /** Resolves after `ms` (never when undefined) or when the request is cancelled. */
 async function slow(args: Args, ctx: ServerContext): Promise<CallToolResult> {
   const signal = ctx.mcpReq.signal;
-  const ms = typeof args.ms === 'number' ? args.ms : undefined;
+  const ms = typeof args['ms'] === 'number' ? args['ms'] : undefined;
   const cancelled = await new Promise<boolean>((resolve) => {
     if (signal.aborted) {
       resolve(true);

@@ -1,0 +1,25 @@
+/** Reviewer actions through the real CLI. */
+import { runCli, runCliJson } from './holdfast.js';
+
+/** What `holdfast diff --json` prints. */
+export interface DiffJson {
+  server: string;
+  status: string;
+  approvedDigest: string | null;
+  observedDigest: string;
+  diff: { isEmpty: boolean; changes: { section: string; key: string; kind: string }[] };
+}
+
+/** The server's status as `holdfast servers --json` reports it. */
+export function statusOf(home: string, name = 'notes'): string | undefined {
+  const { servers } = runCliJson<{ servers: { name: string; status: string }[] }>(['servers'], home);
+  return servers.find((s) => s.name === name)?.status;
+}
+
+/** Reads the diff and approves exactly the observed digest it shows. */
+export function approveObserved(home: string, name = 'notes'): DiffJson {
+  const diff = runCliJson<DiffJson>(['diff', name], home);
+  const result = runCli(['approve', name, '--digest', diff.observedDigest], home);
+  if (result.code !== 0) throw new Error(`approve failed (${result.code}): ${result.stderr}`);
+  return diff;
+}
