@@ -24,6 +24,14 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       'no-console': 'error',
+      '@typescript-eslint/no-confusing-void-expression': [
+        'error',
+        { ignoreArrowShorthand: true, ignoreVoidReturningFunctions: true },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { ignoreRestSiblings: true, varsIgnorePattern: '^_', argsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -35,7 +43,10 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/store/sqlite/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'better-sqlite3', message: 'Drivers live in src/store/<adapter>/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'better-sqlite3', message: 'Drivers live in src/store/<adapter>/.' }] },
+      ],
     },
   },
   {
@@ -45,14 +56,25 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            ...DRIVERS.map((name) => ({ name, message: 'Domain code stays free of drivers and transports; inject a port.' })),
+            ...DRIVERS.map((name) => ({
+              name,
+              message: 'Domain code stays free of drivers and transports; inject a port.',
+            })),
             { name: 'node:child_process', message: 'Only transports spawn processes.' },
             { name: 'node:process', message: 'Only cli/ reads the process; pass values in.' },
           ],
-          patterns: [{ group: ['**/transports/**', '**/cli/**', '**/store/sqlite/**'], message: 'Imports flow cli → transports → gateway → domain.' }],
+          patterns: [
+            {
+              group: ['**/transports/**', '**/cli/**', '**/store/sqlite/**'],
+              message: 'Imports flow cli → transports → gateway → domain.',
+            },
+          ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'Only cli/ reads the process; pass values in.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'Only cli/ reads the process; pass values in.' },
+      ],
     },
   },
   {
@@ -61,8 +83,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='JSON'][callee.property.name='stringify']", message: 'Canonical bytes come from jcs.ts (RFC 8785).' },
-        { selector: "BinaryExpression[operator='==='][left.name=/[Dd]igest$/]", message: 'Compare digests with digestEquals (timingSafeEqual).' },
+        {
+          selector: "CallExpression[callee.object.name='JSON'][callee.property.name='stringify']",
+          message: 'Canonical bytes come from jcs.ts (RFC 8785).',
+        },
+        {
+          selector: "BinaryExpression[operator='==='][left.name=/[Dd]igest$/]",
+          message: 'Compare digests with digestEquals (timingSafeEqual).',
+        },
       ],
     },
   },
@@ -73,7 +101,11 @@ export default tseslint.config(
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'Inject a Clock (src/shared/clock.ts).' },
-        { object: 'Math', property: 'random', message: 'Use node:crypto randomness via src/shared/ids.ts.' },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'Use node:crypto randomness via src/shared/ids.ts.',
+        },
       ],
     },
   },

@@ -5,7 +5,12 @@ import { EXIT } from './deps.js';
 import { createProgram } from './program.js';
 
 async function main(): Promise<void> {
-  const deps: CliDeps = { stdout: process.stdout, stderr: process.stderr, env: process.env, clock: SYSTEM_CLOCK };
+  const deps: CliDeps = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    clock: SYSTEM_CLOCK,
+  };
   let exitCode: number = EXIT.OK;
   const program = createProgram(deps, (code) => (exitCode = code));
   try {
@@ -13,7 +18,10 @@ async function main(): Promise<void> {
   } catch (error) {
     const code = (error as { code?: string; exitCode?: number }).code;
     if (typeof code === 'string' && code.startsWith('commander.')) {
-      const help = code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help';
+      const help =
+        code === 'commander.helpDisplayed' ||
+        code === 'commander.version' ||
+        code === 'commander.help';
       process.exitCode = help ? EXIT.OK : EXIT.USAGE;
       return;
     }

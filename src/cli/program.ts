@@ -6,7 +6,6 @@ import { runCommand } from './commands/run.js';
 import { serversCommand } from './commands/servers.js';
 import type { CliDeps, GlobalOptions } from './deps.js';
 
-
 /** Builds the command-line program; the only composition root (STYLE §1). */
 export function createProgram(deps: CliDeps, setExit: (code: number) => void): Command {
   const program = new Command('holdfast')
@@ -16,55 +15,108 @@ export function createProgram(deps: CliDeps, setExit: (code: number) => void): C
     .option('--json', 'machine-readable output')
     .enablePositionalOptions()
     .showHelpAfterError()
-    .configureOutput({ writeOut: (s) => deps.stdout.write(s), writeErr: (s) => deps.stderr.write(s) })
+    .configureOutput({
+      writeOut: (s) => deps.stdout.write(s),
+      writeErr: (s) => deps.stderr.write(s),
+    })
     .exitOverride();
-  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+  /** Global options may also follow the subcommand (`holdfast diff notes --json`). */
+  const command = (name: string): Command =>
+    program
+      .command(name)
+      .option('--home <dir>', 'state directory (default: $HOLDFAST_HOME or ~/.holdfast)')
+      .option('--json', 'machine-readable output');
+  const merged = (cmd: Command): GlobalOptions => {
+    const own = cmd.opts<GlobalOptions>();
+    const top = program.opts<GlobalOptions>();
+    const home = own.home ?? top.home;
+    const options: GlobalOptions = {};
+    if (home !== undefined) options.home = home;
+    if (own.json === true || top.json === true) options.json = true;
+    return options;
+  };
 
-  program
-    .command('run')
+  command('run')
     .description('relay MCP on stdin/stdout to one server, pinning its surface')
     .usage('[options] -- COMMAND [ARGS...]  |  --url URL')
     .option('--name <name>', 'server name (default: derived from the command or URL)')
     .option('--config <file>', 'configuration file (YAML)')
-    .addOption(new Option('--posture <posture>', 'first-contact posture').choices(['discovery', 'enforcing']))
-    .addOption(new Option('--recheck <when>', 're-list tools before every call').choices(['on-list', 'every-call']))
+    .addOption(
+      new Option('--posture <posture>', 'first-contact posture').choices([
+        'discovery',
+        'enforcing',
+      ]),
+    )
+    .addOption(
+      new Option('--recheck <when>', 're-list tools before every call').choices([
+        'on-list',
+        'every-call',
+      ]),
+    )
     .option('--url <url>', 'a remote server (Streamable HTTP, falling back to SSE)')
-    .addOption(new Option('--transport <kind>', 'remote transport').choices(['auto', 'streamable-http', 'sse']).default('auto'))
+    .addOption(
+      new Option('--transport <kind>', 'remote transport')
+        .choices(['auto', 'streamable-http', 'sse'])
+        .default('auto'),
+    )
     .option('--header <header...>', 'HTTP header for --url, "Name: value" (never stored)')
-    .option('--pin-env <name...>', 'environment variable names to pin in the launch provenance (values are never stored)')
+    .option(
+      '--pin-env <name...>',
+      'environment variable names to pin in the launch provenance (values are never stored)',
+    )
     .argument('[command...]', 'the server command and its arguments, after --')
     .passThroughOptions()
-    .action(async (command: string[], opts: Omit<Parameters<typeof runCommand>[0], 'command'>) => {
-      const stopSignal = new Promise<string>((resolve) => {
-        for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => resolve(signal));
-      });
-      setExit(await runCommand({ ...globals(), ...opts, command }, deps, { stdin: process.stdin, stdout: process.stdout, cwd: process.cwd(), stopSignal }));
-    });
+    .action(
+      async (
+        args: string[],
+        opts: Omit<Parameters<typeof runCommand>[0], 'command'>,
+        cmd: Command,
+      ) => {
+        const stopSignal = new Promise<string>((resolve) => {
+          for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
+            process.once(signal, () => resolve(signal));
+        });
+        setExit(
+          await runCommand({ ...opts, ...merged(cmd), command: args }, deps, {
+            stdin: process.stdin,
+            stdout: process.stdout,
+            cwd: process.cwd(),
+            stopSignal,
+          }),
+        );
+      },
+    );
 
-  program
-    .command('servers')
-    .description("list servers with their status and digests")
-    .action(async () => setExit(await serversCommand(globals(), deps)));
+  command('servers')
+    .description('list servers with their status and digests')
+    .action(async (_opts: unknown, cmd: Command) =>
+      setExit(await serversCommand(merged(cmd), deps)),
+    );
 
-  program
-    .command('diff')
+  command('diff')
     .description('show what changed since approval, with hidden characters made visible')
     .argument('<name>', 'server name')
-    .action(async (name: string) => setExit(await diffCommand(name, globals(), deps)));
+    .action(async (name: string, _opts: unknown, cmd: Command) =>
+      setExit(await diffCommand(name, merged(cmd), deps)),
+    );
 
-  program
-    .command('approve')
+  command('approve')
     .description('approve the observed surface; refused unless --digest is the one observed now')
     .argument('<name>', 'server name')
-    .requiredOption('--digest <digest>', 'the observed surface digest you reviewed (from holdfast diff)')
-    .action(async (name: string, opts: { digest: string }) => setExit(await approveCommand(name, { ...globals(), ...opts }, deps)));
+    .requiredOption(
+      '--digest <digest>',
+      'the observed surface digest you reviewed (from holdfast diff)',
+    )
+    .action(async (name: string, opts: { digest: string }, cmd: Command) =>
+      setExit(await approveCommand(name, { ...merged(cmd), digest: opts.digest }, deps)),
+    );
 
-  program
-    .command('quarantine')
+  command('quarantine')
     .description('disable a server until it is approved again')
     .argument('<name>', 'server name')
-    .action(async (name: string) => setExit(await quarantineCommand(name, globals(), deps)));
+    .action(async (name: string, _opts: unknown, cmd: Command) =>
+      setExit(await quarantineCommand(name, merged(cmd), deps)),
+    );
 
   return program;
 }
-

@@ -13,7 +13,12 @@ export function parseConfig(text: string, source: string): Config {
   try {
     raw = parse(text, { uniqueKeys: true, maxAliasCount: 100 }) ?? {};
   } catch (error) {
-    throw new ConfigError('CONFIG_INVALID', `${source}: not valid YAML (${(error as Error).message.split('\n')[0] ?? ''})`, [], { cause: error });
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      `${source}: not valid YAML (${(error as Error).message.split('\n')[0] ?? ''})`,
+      [],
+      { cause: error },
+    );
   }
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) {

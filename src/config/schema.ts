@@ -17,7 +17,12 @@ export const ConfigSchema = z
       .object({
         max_items: z.number().int().min(1).max(1_000_000).default(10_000),
         max_pages: z.number().int().min(1).max(100_000).default(100),
-        max_message_bytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+        max_message_bytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(1024 * 1024 * 1024)
+          .default(16 * 1024 * 1024),
         max_depth: z.number().int().min(8).max(1000).default(64),
       })
       .strict()

@@ -5,8 +5,7 @@ import type { JsonObject } from '../surface/types.js';
 
 /** Why a call was refused; `code` is stable (docs/errors.md), `message` is safe to show the agent. */
 export type CallVerdict =
-  | { kind: 'allow'; definitionDigest: string }
-  | { kind: 'deny'; code: DenyCode; message: string };
+  { kind: 'allow'; definitionDigest: string } | { kind: 'deny'; code: DenyCode; message: string };
 
 /** Stable denial codes. */
 export type DenyCode =
@@ -38,14 +37,24 @@ export interface GateInput {
 export function decideCall(input: GateInput, validator: ArgumentValidator): CallVerdict {
   const { name, record, observation } = input;
   const review = `Review with: holdfast diff ${name}`;
-  if (record === undefined) return deny('SERVER_UNKNOWN', `server "${name}" has not been probed yet`);
+  if (record === undefined)
+    return deny('SERVER_UNKNOWN', `server "${name}" has not been probed yet`);
   switch (record.status) {
     case 'pending':
-      return deny('SERVER_PENDING', `server "${name}" is waiting for a human to approve it. ${review}, then holdfast approve ${name} --digest <digest>`);
+      return deny(
+        'SERVER_PENDING',
+        `server "${name}" is waiting for a human to approve it. ${review}, then holdfast approve ${name} --digest <digest>`,
+      );
     case 'changed':
-      return deny('SERVER_CHANGED', `server "${name}" changed since it was approved; its tools are held until a human reviews the change. ${review}`);
+      return deny(
+        'SERVER_CHANGED',
+        `server "${name}" changed since it was approved; its tools are held until a human reviews the change. ${review}`,
+      );
     case 'quarantined':
-      return deny('SERVER_QUARANTINED', `server "${name}" is quarantined; only an approval restores it. ${review}`);
+      return deny(
+        'SERVER_QUARANTINED',
+        `server "${name}" is quarantined; only an approval restores it. ${review}`,
+      );
     case 'verified':
       break;
   }
@@ -62,12 +71,22 @@ export function decideCall(input: GateInput, validator: ArgumentValidator): Call
   }
   const approved = baseline.digests.tools[toolName] ?? '';
   if (!digestEquals(approved, observation.digests.tools[toolName] ?? '')) {
-    return deny('TOOL_DEFINITION_CHANGED', `this tool's definition changed since it was approved. ${review}`);
+    return deny(
+      'TOOL_DEFINITION_CHANGED',
+      `this tool's definition changed since it was approved. ${review}`,
+    );
   }
   const tool: JsonObject | undefined = baseline.surface.tools[toolName];
-  const verdict = validator.validate(approved, tool?.['inputSchema'], input.args as JsonObject | undefined);
+  const verdict = validator.validate(
+    approved,
+    tool?.['inputSchema'],
+    input.args as JsonObject | undefined,
+  );
   if (verdict.kind === 'invalid') {
-    return deny('ARGUMENTS_INVALID', `arguments rejected: ${verdict.problems.slice(0, 5).join('; ')}`);
+    return deny(
+      'ARGUMENTS_INVALID',
+      `arguments rejected: ${verdict.problems.slice(0, 5).join('; ')}`,
+    );
   }
   return { kind: 'allow', definitionDigest: approved };
 }

@@ -21,9 +21,13 @@ export async function fetchSection(
   let cursor: string | undefined;
   for (;;) {
     if (pages.length >= limits.maxPages) {
-      throw new SurfaceError('SURFACE_TOO_LARGE', `${section} has more than ${limits.maxPages} pages`, {
-        details: { section, maxPages: limits.maxPages },
-      });
+      throw new SurfaceError(
+        'SURFACE_TOO_LARGE',
+        `${section} has more than ${limits.maxPages} pages`,
+        {
+          details: { section, maxPages: limits.maxPages },
+        },
+      );
     }
     const page = await request(method, cursor === undefined ? {} : { cursor });
     pages.push(page);
@@ -33,7 +37,9 @@ export async function fetchSection(
       throw new SurfaceError('SURFACE_MALFORMED', `${section} nextCursor is not a string`);
     }
     if (seen.has(next)) {
-      throw new SurfaceError('SURFACE_CURSOR_LOOP', `${section} pagination repeats a cursor`, { details: { section } });
+      throw new SurfaceError('SURFACE_CURSOR_LOOP', `${section} pagination repeats a cursor`, {
+        details: { section },
+      });
     }
     seen.add(next);
     cursor = next;

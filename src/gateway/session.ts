@@ -8,7 +8,13 @@ import { createId } from '../shared/ids.js';
 import type { PinStore } from '../store/ports.js';
 import { computeSurfaceDigests, profileDigest, sha256Digest } from '../surface/digest.js';
 import type { SurfaceLimits } from '../surface/snapshot.js';
-import { advertisedSections, createSurface, hasSectionCapability, isJsonObject, toServerItem } from '../surface/snapshot.js';
+import {
+  advertisedSections,
+  createSurface,
+  hasSectionCapability,
+  isJsonObject,
+  toServerItem,
+} from '../surface/snapshot.js';
 import type { Digest, JsonObject, Section, Surface } from '../surface/types.js';
 import { decideCall, toDeniedToolResult } from './gate.js';
 import { fetchSection } from './probe.js';
@@ -90,7 +96,9 @@ export class GatewaySession {
     this.#down = downstream;
     this.#up = upstream;
     this.#options = options;
-    this.#validator = createArgumentValidator({ allowUnknownArguments: options.allowUnknownArguments });
+    this.#validator = createArgumentValidator({
+      allowUnknownArguments: options.allowUnknownArguments,
+    });
     this.#done = new Promise((resolve) => (this.#resolveDone = resolve));
   }
 
@@ -123,7 +131,11 @@ export class GatewaySession {
     }
     this.#ownRequests.clear();
     for (const id of this.#clientRequests.keys()) {
-      await this.#sendClient(toErrorResponse(id, JSON_RPC.UPSTREAM_FAILED, `holdfast: ${reason}`, { code: 'UPSTREAM_CLOSED' }));
+      await this.#sendClient(
+        toErrorResponse(id, JSON_RPC.UPSTREAM_FAILED, `holdfast: ${reason}`, {
+          code: 'UPSTREAM_CLOSED',
+        }),
+      );
     }
     this.#clientRequests.clear();
     await Promise.allSettled([this.#up.close(), this.#down.close()]);
@@ -151,7 +163,10 @@ export class GatewaySession {
     }
   }
 
-  async #clientRequest(m: Extract<Classified, { kind: 'request' }>, message: JSONRPCMessage): Promise<void> {
+  async #clientRequest(
+    m: Extract<Classified, { kind: 'request' }>,
+    message: JSONRPCMessage,
+  ): Promise<void> {
     if (m.method === 'initialize') {
       const caps = m.params['capabilities'];
       this.#clientCapabilities = isJsonObject(caps) ? caps : {};
@@ -167,9 +182,15 @@ export class GatewaySession {
       const record = await this.#currentRecord();
       if (record?.status !== 'verified') {
         const status = record?.status ?? 'unknown';
-        return this.#sendClient(
-          toErrorResponse(m.id, JSON_RPC.DENIED, `holdfast deny: server "${this.#options.name}" is ${status}; review with: holdfast diff ${this.#options.name}`, { code: `SERVER_${status.toUpperCase()}` }),
+        await this.#sendClient(
+          toErrorResponse(
+            m.id,
+            JSON_RPC.DENIED,
+            `holdfast deny: server "${this.#options.name}" is ${status}; review with: holdfast diff ${this.#options.name}`,
+            { code: `SERVER_${status.toUpperCase()}` },
+          ),
         );
+        return;
       }
     } catch (error) {
       return this.#replyError(m.id, error);
@@ -180,7 +201,9 @@ export class GatewaySession {
   async #answerList(id: RequestId, section: Section, params: JsonObject): Promise<void> {
     if (params['cursor'] !== undefined) {
       // The gateway returns whole lists in one page, so it never hands out a cursor.
-      return this.#sendClient(toErrorResponse(id, JSON_RPC.INVALID_PARAMS, 'holdfast: unknown cursor'));
+      return this.#sendClient(
+        toErrorResponse(id, JSON_RPC.INVALID_PARAMS, 'holdfast: unknown cursor'),
+      );
     }
     try {
       await this.#ensureReady();
@@ -189,13 +212,17 @@ export class GatewaySession {
       if (this.#observation === undefined) throw new Error('no observation');
       const items = approvedSectionView(record, this.#observation, section);
       const field = section === 'resourceTemplates' ? 'resourceTemplates' : section;
-      return this.#sendClient(toResult(id, { [field]: items }));
+      await this.#sendClient(toResult(id, { [field]: items }));
+      return;
     } catch (error) {
       return this.#replyError(id, error);
     }
   }
 
-  async #gateCall(m: Extract<Classified, { kind: 'request' }>, message: JSONRPCMessage): Promise<void> {
+  async #gateCall(
+    m: Extract<Classified, { kind: 'request' }>,
+    message: JSONRPCMessage,
+  ): Promise<void> {
     const { name } = this.#options;
     let verdict;
     try {
@@ -203,16 +230,33 @@ export class GatewaySession {
       if (this.#options.recheck === 'every-call') await this.#refresh(['tools']);
       const record = await this.#currentRecord();
       verdict = decideCall(
-        { name, record, observation: this.#observation, toolName: m.params['name'], args: m.params['arguments'] },
+        {
+          name,
+          record,
+          observation: this.#observation,
+          toolName: m.params['name'],
+          args: m.params['arguments'],
+        },
         this.#validator,
       );
     } catch (error) {
       // I3: a store error, a failed re-probe or a bug denies; it never forwards.
       this.#options.log(`call denied (fail closed): ${describe(error)}`);
-      verdict = { kind: 'deny' as const, code: 'STORE_UNAVAILABLE' as const, message: 'holdfast could not verify this call, so it was not forwarded' };
+      verdict = {
+        kind: 'deny' as const,
+        code: 'STORE_UNAVAILABLE' as const,
+        message: 'holdfast could not verify this call, so it was not forwarded',
+      };
     }
     if (verdict.kind === 'allow') return this.#sendUpstream(message);
-    await this.#recordEvents([{ at: this.#options.clock.now(), server: name, kind: 'call-denied', data: { code: verdict.code } }]);
+    await this.#recordEvents([
+      {
+        at: this.#options.clock.now(),
+        server: name,
+        kind: 'call-denied',
+        data: { code: verdict.code },
+      },
+    ]);
     return this.#sendClient(toResult(m.id, toDeniedToolResult(verdict)));
   }
 
@@ -226,14 +270,17 @@ export class GatewaySession {
         if (m.id !== null && this.#settleOwn(m)) return;
         const method = m.id === null ? undefined : this.#clientRequests.get(m.id);
         if (m.id !== null) this.#clientRequests.delete(m.id);
-        if (method === 'initialize' && m.kind === 'response') return this.#answerInitialize(m.id, m.result);
+        if (method === 'initialize' && m.kind === 'response')
+          return this.#answerInitialize(m.id, m.result);
         return this.#sendClient(message);
       }
       case 'notification': {
         const sections = Object.hasOwn(LIST_CHANGED, m.method) ? LIST_CHANGED[m.method] : undefined;
         if (sections !== undefined && this.#surface !== undefined) {
           try {
-            await this.#refresh(sections.filter((s) => hasSectionCapability(this.#surface?.server ?? {}, s)));
+            await this.#refresh(
+              sections.filter((s) => hasSectionCapability(this.#surface?.server ?? {}, s)),
+            );
           } catch (error) {
             this.#options.log(`re-probe after ${m.method} failed: ${describe(error)}`);
           }
@@ -248,15 +295,29 @@ export class GatewaySession {
     }
   }
 
-  async #serverRequest(m: Extract<Classified, { kind: 'request' }>, message: JSONRPCMessage): Promise<void> {
+  async #serverRequest(
+    m: Extract<Classified, { kind: 'request' }>,
+    message: JSONRPCMessage,
+  ): Promise<void> {
     if (m.method !== 'ping') {
       try {
         const record = await this.#currentRecord();
         if (record?.status !== 'verified') {
-          return this.#sendUpstream(toErrorResponse(m.id, JSON_RPC.DENIED, `holdfast deny: server "${this.#options.name}" is not verified`));
+          await this.#sendUpstream(
+            toErrorResponse(
+              m.id,
+              JSON_RPC.DENIED,
+              `holdfast deny: server "${this.#options.name}" is not verified`,
+            ),
+          );
+          return;
         }
       } catch (error) {
-        return this.#sendUpstream(toErrorResponse(m.id, JSON_RPC.DENIED, 'holdfast deny: could not verify the server', { code: describeCode(error) }));
+        return this.#sendUpstream(
+          toErrorResponse(m.id, JSON_RPC.DENIED, 'holdfast deny: could not verify the server', {
+            code: describeCode(error),
+          }),
+        );
       }
     }
     return this.#sendClient(message);
@@ -265,7 +326,8 @@ export class GatewaySession {
   async #answerInitialize(id: RequestId, result: JsonObject): Promise<void> {
     try {
       const serverItem = toServerItem(result);
-      const protocolVersion = typeof result['protocolVersion'] === 'string' ? result['protocolVersion'] : '';
+      const protocolVersion =
+        typeof result['protocolVersion'] === 'string' ? result['protocolVersion'] : '';
       this.#profile = profileDigest(protocolVersion, this.#clientCapabilities);
       this.#surface = createSurface(serverItem, this.#options.launch);
       const record = await this.#currentRecord();
@@ -273,7 +335,8 @@ export class GatewaySession {
         name: this.#options.name,
         trustOnFirstUse: this.#options.posture === 'discovery',
       });
-      return this.#sendClient(toResult(id, view));
+      await this.#sendClient(toResult(id, view));
+      return;
     } catch (error) {
       return this.#replyError(id, error);
     }
@@ -305,7 +368,9 @@ export class GatewaySession {
     this.#ready = this.#refresh(advertisedSections(surface.server)).then(
       () => true,
       (error: unknown) => {
-        this.#options.log(`initial probe failed; calls are denied until a probe succeeds: ${describe(error)}`);
+        this.#options.log(
+          `initial probe failed; calls are denied until a probe succeeds: ${describe(error)}`,
+        );
         return false;
       },
     );
@@ -338,13 +403,23 @@ export class GatewaySession {
     const run = this.#chain.then(async () => {
       const surface = this.#surface;
       const profile = this.#profile;
-      if (surface === undefined || profile === undefined) throw new Error('the session is not initialized');
+      if (surface === undefined || profile === undefined)
+        throw new Error('the session is not initialized');
       const next: Surface = { ...surface };
       for (const section of sections) {
-        next[section] = await fetchSection((method, params) => this.#requestUpstream(method, params), section, this.#options.limits);
+        next[section] = await fetchSection(
+          (method, params) => this.#requestUpstream(method, params),
+          section,
+          this.#options.limits,
+        );
       }
       this.#surface = next;
-      const observation: Observation = { surface: next, digests: computeSurfaceDigests(next), profile, observedAt: this.#options.clock.now() };
+      const observation: Observation = {
+        surface: next,
+        digests: computeSurfaceDigests(next),
+        profile,
+        observedAt: this.#options.clock.now(),
+      };
       const { name, posture, clock } = this.#options;
       const stored = await this.#options.store.update(name, (current) =>
         applyObservation(current, observation, posture, { name, now: clock.now() }),
@@ -352,7 +427,9 @@ export class GatewaySession {
       this.#observation = observation;
       this.#record = stored;
       if (stored !== undefined && stored.status !== 'verified') {
-        this.#options.log(`server "${name}" is ${stored.status}: ${stored.reason}. Review with: holdfast diff ${name}`);
+        this.#options.log(
+          `server "${name}" is ${stored.status}: ${stored.reason}. Review with: holdfast diff ${name}`,
+        );
       }
     });
     this.#chain = run.catch(() => undefined);
@@ -370,7 +447,9 @@ export class GatewaySession {
 
   async #recordEvents(events: PinEvent[]): Promise<void> {
     try {
-      await this.#options.store.update(this.#options.name, (current) => (current === undefined ? undefined : { record: current, events }));
+      await this.#options.store.update(this.#options.name, (current) =>
+        current === undefined ? undefined : { record: current, events },
+      );
     } catch (error) {
       this.#options.log(`could not record an event: ${describe(error)}`);
     }
@@ -383,7 +462,11 @@ export class GatewaySession {
     return new Promise<JsonObject>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#ownRequests.delete(id);
-        reject(new Error(`the server did not answer ${method} within ${this.#options.requestTimeoutMs} ms`));
+        reject(
+          new Error(
+            `the server did not answer ${method} within ${this.#options.requestTimeoutMs} ms`,
+          ),
+        );
       }, this.#options.requestTimeoutMs);
       timer.unref();
       this.#ownRequests.set(id, { resolve, reject, timer });
@@ -402,7 +485,12 @@ export class GatewaySession {
     this.#ownRequests.delete(m.id);
     clearTimeout(pending.timer);
     if (m.kind === 'response') pending.resolve(m.result);
-    else pending.reject(new Error(`the server answered a probe with an error (${typeof m.error['code'] === 'number' ? m.error['code'] : '?'})`));
+    else
+      pending.reject(
+        new Error(
+          `the server answered a probe with an error (${typeof m.error['code'] === 'number' ? m.error['code'] : '?'})`,
+        ),
+      );
     return true;
   }
 

@@ -26,9 +26,17 @@ export function toJsonRpcError(error: unknown): WireError {
   if (error instanceof GatewayError) {
     const code = error.code as string;
     if (code.startsWith('UPSTREAM_') || code.startsWith('SURFACE_')) {
-      return { code: JSON_RPC.UPSTREAM_FAILED, message: `holdfast: ${error.message}`, data: { code } };
+      return {
+        code: JSON_RPC.UPSTREAM_FAILED,
+        message: `holdfast: ${error.message}`,
+        data: { code },
+      };
     }
     return { code: JSON_RPC.INTERNAL_ERROR, message: `holdfast: ${error.message}`, data: { code } };
   }
-  return { code: JSON_RPC.INTERNAL_ERROR, message: 'holdfast: internal error; the request was not forwarded', data: { code: 'INTERNAL' } };
+  return {
+    code: JSON_RPC.INTERNAL_ERROR,
+    message: 'holdfast: internal error; the request was not forwarded',
+    data: { code: 'INTERNAL' },
+  };
 }

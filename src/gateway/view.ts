@@ -3,9 +3,12 @@ import { digestEquals } from '../surface/digest.js';
 import type { JsonObject, Section } from '../surface/types.js';
 
 /**
- * What the client may see of one section (I1): observed items whose digest is approved pass as
- * received; a modified item is replaced by its approved version; an item nobody approved is hidden.
- * With nothing approved (pending), the client sees an empty list.
+ * What the client may see of one section (I1).
+ * - Verified: the observed items, as received (each one's digest is the approved one).
+ * - Changed or quarantined: the approved snapshot, as this client profile saw it at approval, in
+ *   approved order; an item that was added since is hidden, one removed or renamed stays listed
+ *   (calls are denied anyway), a modified one shows its approved version.
+ * - Nothing approved (pending): an empty list.
  */
 export function approvedSectionView(
   record: ServerRecord | undefined,
@@ -16,15 +19,27 @@ export function approvedSectionView(
   if (baseline === undefined || baseline === null) return [];
   const approvedDigests = baseline.digests[section];
   const observed = observation.surface[section];
-  const items: JsonObject[] = [];
-  for (const key of Object.keys(observed)) {
-    if (!Object.hasOwn(approvedDigests, key)) continue;
-    const approvedDigest = approvedDigests[key] ?? '';
-    const observedDigest = observation.digests[section][key] ?? '';
-    const item = digestEquals(approvedDigest, observedDigest) ? observed[key] : baseline.surface[section][key];
-    if (item !== undefined) items.push(item);
+  if (record?.status === 'verified') {
+    const items: JsonObject[] = [];
+    for (const key of Object.keys(observed)) {
+      if (!Object.hasOwn(approvedDigests, key)) continue;
+      const same = digestEquals(
+        approvedDigests[key] ?? '',
+        observation.digests[section][key] ?? '',
+      );
+      const item = same ? observed[key] : baseline.surface[section][key];
+      if (item !== undefined) items.push(item);
+    }
+    return items;
   }
-  return items;
+  const profileKeys = Object.hasOwn(baseline.profiles, observation.profile)
+    ? baseline.profiles[observation.profile]?.[section]
+    : undefined;
+  const visible = new Set(profileKeys ?? Object.keys(observed));
+  return Object.keys(baseline.surface[section])
+    .filter((key) => visible.has(key))
+    .map((key) => baseline.surface[section][key])
+    .filter((item): item is JsonObject => item !== undefined);
 }
 
 /**
@@ -50,7 +65,9 @@ export function approvedInitializeResult(
   const approved = baseline.surface.server;
   const substituted: JsonObject = { ...rest };
   if (approved['serverInfo'] !== undefined) substituted['serverInfo'] = approved['serverInfo'];
-  if (approved['capabilities'] !== undefined) substituted['capabilities'] = approved['capabilities'];
-  if (approved['instructions'] !== undefined) substituted['instructions'] = approved['instructions'];
+  if (approved['capabilities'] !== undefined)
+    substituted['capabilities'] = approved['capabilities'];
+  if (approved['instructions'] !== undefined)
+    substituted['instructions'] = approved['instructions'];
   return substituted;
 }

@@ -35,16 +35,21 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 
 /** A JSON-RPC success response. */
 export function toResult(id: RequestId, result: JsonObject): JSONRPCMessage {
-  return { jsonrpc: '2.0', id, result } as JSONRPCMessage;
+  return { jsonrpc: '2.0', id, result };
 }
 
 /** A JSON-RPC request. */
 export function toRequest(id: RequestId, method: string, params: JsonObject): JSONRPCMessage {
-  return { jsonrpc: '2.0', id, method, params } as JSONRPCMessage;
+  return { jsonrpc: '2.0', id, method, params };
 }
 
 /** A JSON-RPC error response. */
-export function toErrorResponse(id: RequestId, code: number, message: string, data?: JsonObject): JSONRPCMessage {
+export function toErrorResponse(
+  id: RequestId,
+  code: number,
+  message: string,
+  data?: JsonObject,
+): JSONRPCMessage {
   const error: JsonObject = data === undefined ? { code, message } : { code, message, data };
   return { jsonrpc: '2.0', id, error } as unknown as JSONRPCMessage;
 }

@@ -20,12 +20,21 @@ type Check = (args: JsonObject) => ArgumentsVerdict;
  * cached by the tool's definition digest, so a schema is compiled once per approved version.
  */
 export interface ArgumentValidator {
-  validate(definitionDigest: string, inputSchema: JsonValue | undefined, args: JsonValue | undefined): ArgumentsVerdict;
+  validate(
+    definitionDigest: string,
+    inputSchema: JsonValue | undefined,
+    args: JsonValue | undefined,
+  ): ArgumentsVerdict;
 }
 
 /** Creates a validator; see {@link ArgumentValidator}. */
 export function createArgumentValidator(options: ArgumentValidatorOptions): ArgumentValidator {
-  const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: false, validateSchema: false });
+  const ajv = new Ajv2020({
+    strict: false,
+    allErrors: false,
+    validateFormats: false,
+    validateSchema: false,
+  });
   const cache = new Map<string, Check>();
   const cacheSize = options.cacheSize ?? 1000;
 
@@ -34,10 +43,15 @@ export function createArgumentValidator(options: ArgumentValidatorOptions): Argu
       return () => ({ kind: 'invalid', problems: ['the pinned tool has no usable inputSchema'] });
     }
     const declared = schema['properties'];
-    const names = typeof declared === 'object' && declared !== null && !Array.isArray(declared) ? new Set(Object.keys(declared)) : new Set<string>();
+    const names =
+      typeof declared === 'object' && declared !== null && !Array.isArray(declared)
+        ? new Set(Object.keys(declared))
+        : new Set<string>();
     // `$schema` may name draft-07; the keywords MCP tools use validate the same under 2020-12.
     const { $schema: _ignored, $id: _id, ...rest } = schema;
-    let validateFn: ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
+    let validateFn: ((data: unknown) => boolean) & {
+      errors?: { instancePath: string; message?: string }[] | null;
+    };
     try {
       validateFn = ajv.compile(rest);
     } catch {
@@ -47,18 +61,29 @@ export function createArgumentValidator(options: ArgumentValidatorOptions): Argu
       if (!options.allowUnknownArguments) {
         const unknown = Object.keys(args).filter((key) => !names.has(key));
         if (unknown.length > 0) {
-          return { kind: 'invalid', problems: unknown.map((key) => `argument "${safeName(key)}" is not declared by the approved schema`) };
+          return {
+            kind: 'invalid',
+            problems: unknown.map(
+              (key) => `argument "${safeName(key)}" is not declared by the approved schema`,
+            ),
+          };
         }
       }
       if (validateFn(args)) return { kind: 'valid' };
-      const problems = (validateFn.errors ?? []).map((e) => `${e.instancePath === '' ? 'arguments' : e.instancePath} ${e.message ?? 'is invalid'}`);
-      return { kind: 'invalid', problems: problems.length > 0 ? problems : ['arguments do not match the approved schema'] };
+      const problems = (validateFn.errors ?? []).map(
+        (e) =>
+          `${e.instancePath === '' ? 'arguments' : e.instancePath} ${e.message ?? 'is invalid'}`,
+      );
+      return {
+        kind: 'invalid',
+        problems: problems.length > 0 ? problems : ['arguments do not match the approved schema'],
+      };
     };
   }
 
   return {
     validate(definitionDigest, inputSchema, args) {
-      const value = args ?? {};
+      const value: unknown = args ?? {};
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         return { kind: 'invalid', problems: ['arguments must be an object'] };
       }
@@ -68,14 +93,13 @@ export function createArgumentValidator(options: ArgumentValidatorOptions): Argu
         if (cache.size >= cacheSize) cache.clear();
         cache.set(definitionDigest, check);
       }
-      return check(value);
+      return check(value as JsonObject);
     },
   };
 }
 
 /** Argument names come from the agent; show at most 64 printable ASCII characters of them. */
 function safeName(name: string): string {
-  // eslint-disable-next-line no-control-regex -- a character class, linear time
   const cleaned = name.replace(/[^\x20-\x7e]/g, '?');
   return cleaned.length > 64 ? `${cleaned.slice(0, 64)}…` : cleaned;
 }

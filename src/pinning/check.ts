@@ -62,12 +62,15 @@ export function checkObservation(baseline: Baseline, observation: Observation): 
     }
     if (known !== undefined) {
       for (const key of known[section]) {
-        if (lookup(observed, key) === undefined) changes.push({ place: section, key, change: 'removed' });
+        if (lookup(observed, key) === undefined)
+          changes.push({ place: section, key, change: 'removed' });
       }
     }
   }
   if (changes.length > 0) return { kind: 'drift', changes };
-  return known === undefined ? { kind: 'new-profile', keys: toProfileKeys(observation) } : { kind: 'match' };
+  return known === undefined
+    ? { kind: 'new-profile', keys: toProfileKeys(observation) }
+    : { kind: 'match' };
 }
 
 function lookup(record: Record<string, Digest>, key: string): Digest | undefined {

@@ -32,12 +32,24 @@ export function applyObservation(
   if (current === undefined) {
     if (posture === 'discovery') {
       return {
-        record: record(ctx, 'verified', createBaseline(observation, 'tofu', ctx.now), observation, 'baselined on first use (discovery posture)'),
+        record: record(
+          ctx,
+          'verified',
+          createBaseline(observation, 'tofu', ctx.now),
+          observation,
+          'baselined on first use (discovery posture)',
+        ),
         events: [probe, event(ctx, 'baseline', { digest, by: 'tofu' })],
       };
     }
     return {
-      record: record(ctx, 'pending', null, observation, 'new server; waiting for approval (enforcing posture)'),
+      record: record(
+        ctx,
+        'pending',
+        null,
+        observation,
+        'new server; waiting for approval (enforcing posture)',
+      ),
       events: [probe, event(ctx, 'pending', { digest })],
     };
   }
@@ -58,7 +70,10 @@ export function applyObservation(
       return {
         record: {
           ...current,
-          baseline: { ...current.baseline, profiles: { ...current.baseline.profiles, [observation.profile]: result.keys } },
+          baseline: {
+            ...current.baseline,
+            profiles: { ...current.baseline.profiles, [observation.profile]: result.keys },
+          },
           observed: observation,
           updatedAt: ctx.now,
         },
@@ -67,10 +82,22 @@ export function applyObservation(
     case 'drift': {
       const summary = result.changes.map((c) => `${c.change} ${c.place}:${c.key}`).join(', ');
       return {
-        record: record(ctx, 'changed', current.baseline, observation, `drifted from the approved surface (${result.changes.length} change(s))`, current.revision),
+        record: record(
+          ctx,
+          'changed',
+          current.baseline,
+          observation,
+          `drifted from the approved surface (${result.changes.length} change(s))`,
+          current.revision,
+        ),
         events: [
           probe,
-          event(ctx, 'drift', { approved: current.baseline.digests.surface, observed: digest, changes: result.changes.length, summary: truncate(summary, 2000) }),
+          event(ctx, 'drift', {
+            approved: current.baseline.digests.surface,
+            observed: digest,
+            changes: result.changes.length,
+            summary: truncate(summary, 2000),
+          }),
         ],
       };
     }
@@ -91,32 +118,61 @@ export function approve(
     throw new PinError('PIN_UNKNOWN_SERVER', `no server named "${ctx.name}" has been seen`);
   }
   if (current.observed === null) {
-    throw new PinError('PIN_NOTHING_OBSERVED', `server "${ctx.name}" has no observed surface to approve`);
+    throw new PinError(
+      'PIN_NOTHING_OBSERVED',
+      `server "${ctx.name}" has no observed surface to approve`,
+    );
   }
   const observed = current.observed.digests.surface;
   if (!digestEquals(observed, digest)) {
     return {
       approved: false,
-      transition: { record: current, events: [event(ctx, 'approve-refused', { requested: digest, observed, by: actor })] },
+      transition: {
+        record: current,
+        events: [event(ctx, 'approve-refused', { requested: digest, observed, by: actor })],
+      },
     };
   }
   const baseline = mergeBaseline(current.baseline, current.observed, actor, ctx.now);
   return {
     approved: true,
     transition: {
-      record: record(ctx, 'verified', baseline, current.observed, `approved by ${actor}`, current.revision),
-      events: [event(ctx, 'approve', { digest: observed, baseline: baseline.digests.surface, by: actor, from: current.status })],
+      record: record(
+        ctx,
+        'verified',
+        baseline,
+        current.observed,
+        `approved by ${actor}`,
+        current.revision,
+      ),
+      events: [
+        event(ctx, 'approve', {
+          digest: observed,
+          baseline: baseline.digests.surface,
+          by: actor,
+          from: current.status,
+        }),
+      ],
     },
   };
 }
 
 /** A human disables a server until an approval restores it. */
-export function quarantine(current: ServerRecord | undefined, actor: string, ctx: TransitionContext): Transition {
+export function quarantine(
+  current: ServerRecord | undefined,
+  actor: string,
+  ctx: TransitionContext,
+): Transition {
   if (current === undefined) {
     throw new PinError('PIN_UNKNOWN_SERVER', `no server named "${ctx.name}" has been seen`);
   }
   return {
-    record: { ...current, status: 'quarantined', reason: `quarantined by ${actor}`, updatedAt: ctx.now },
+    record: {
+      ...current,
+      status: 'quarantined',
+      reason: `quarantined by ${actor}`,
+      updatedAt: ctx.now,
+    },
     events: [event(ctx, 'quarantine', { by: actor, from: current.status })],
   };
 }

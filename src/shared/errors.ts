@@ -34,7 +34,9 @@ export class PinError extends GatewayError<
 > {}
 
 /** Storage faults: any of these makes the gateway deny (I3). */
-export class StoreError extends GatewayError<'STORE_UNAVAILABLE' | 'STORE_CORRUPT' | 'STORE_PERMISSIONS'> {}
+export class StoreError extends GatewayError<
+  'STORE_UNAVAILABLE' | 'STORE_CORRUPT' | 'STORE_PERMISSIONS'
+> {}
 
 /** Configuration faults, reported all at once with field paths. */
 export class ConfigError extends GatewayError<'CONFIG_INVALID' | 'CONFIG_UNREADABLE'> {
@@ -53,5 +55,9 @@ export class ConfigError extends GatewayError<'CONFIG_INVALID' | 'CONFIG_UNREADA
 
 /** Upstream transport faults (spawn failure, garbage on stdout, crash, hang). */
 export class UpstreamError extends GatewayError<
-  'UPSTREAM_SPAWN_FAILED' | 'UPSTREAM_EXITED' | 'UPSTREAM_PROTOCOL' | 'UPSTREAM_TIMEOUT' | 'UPSTREAM_CLOSED'
+  | 'UPSTREAM_SPAWN_FAILED'
+  | 'UPSTREAM_EXITED'
+  | 'UPSTREAM_PROTOCOL'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_CLOSED'
 > {}

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import type { RugpullChange, RugpullConfig } from '../support/rugpull-config.js';
 import type { Connected } from '../support/holdfast.js';
 import { connectThroughHoldfast, createTempHome, firstText, runCli } from '../support/holdfast.js';
 import { approveObserved, statusOf } from '../support/review.js';
+import type { RugpullChange, RugpullConfig } from '../support/rugpull-config.js';
 
 /** Strings that appear only in the hostile version of each change. */
 const MARKERS: Record<Exclude<RugpullChange, 'behaviour'>, string[]> = {
@@ -34,9 +34,12 @@ const MARKERS: Record<Exclude<RugpullChange, 'behaviour'>, string[]> = {
 };
 
 type Lister = (c: Connected) => Promise<unknown>;
-const listTools: Lister = async (c) => (await c.client.listTools(undefined, { cacheMode: 'bypass' })).tools;
-const listPrompts: Lister = async (c) => (await c.client.listPrompts(undefined, { cacheMode: 'bypass' })).prompts;
-const listResources: Lister = async (c) => (await c.client.listResources(undefined, { cacheMode: 'bypass' })).resources;
+const listTools: Lister = async (c) =>
+  (await c.client.listTools(undefined, { cacheMode: 'bypass' })).tools;
+const listPrompts: Lister = async (c) =>
+  (await c.client.listPrompts(undefined, { cacheMode: 'bypass' })).prompts;
+const listResources: Lister = async (c) =>
+  (await c.client.listResources(undefined, { cacheMode: 'bypass' })).resources;
 const listTemplates: Lister = async (c) =>
   (await c.client.listResourceTemplates(undefined, { cacheMode: 'bypass' })).resourceTemplates;
 
@@ -66,47 +69,80 @@ async function expectDenied(c: Connected, code: string): Promise<void> {
 }
 
 const LIST_CHANGES: Exclude<RugpullChange, 'behaviour' | 'instructions' | 'server-info'>[] = [
-  'description', 'param-name', 'param-description', 'param-type', 'add-field', 'output-schema', 'annotations',
-  'tool-added', 'tool-removed', 'tool-renamed', 'shadow', 'page2', 'hidden-unicode',
-  'prompt', 'prompt-args', 'resource', 'resource-template',
+  'description',
+  'param-name',
+  'param-description',
+  'param-type',
+  'add-field',
+  'output-schema',
+  'annotations',
+  'tool-added',
+  'tool-removed',
+  'tool-renamed',
+  'shadow',
+  'page2',
+  'hidden-unicode',
+  'prompt',
+  'prompt-args',
+  'resource',
+  'resource-template',
 ];
 
-describe.each(['silent', 'list-changed'] as const)('when a definition changes after one call (%s)', (signal) => {
-  it.each(LIST_CHANGES)('blocks a %s change and restores service only on approval of the observed digest', async (change) => {
-    using home = createTempHome();
-    const server: RugpullConfig = { trigger: { kind: 'after-calls', n: 1 }, change, signal, pageSize: 2 };
-    await using c = await connectThroughHoldfast({ home: home.home, server });
-    const list = LISTER[change] ?? listTools;
-    const approvedList = await list(c);
-    const approvedTools = await listTools(c);
-    expect(statusOf(home.home)).toBe('verified');
+describe.each(['silent', 'list-changed'] as const)(
+  'when a definition changes after one call (%s)',
+  (signal) => {
+    it.each(LIST_CHANGES)(
+      'blocks a %s change and restores service only on approval of the observed digest',
+      async (change) => {
+        using home = createTempHome();
+        const server: RugpullConfig = {
+          trigger: { kind: 'after-calls', n: 1 },
+          change,
+          signal,
+          pageSize: 2,
+        };
+        await using c = await connectThroughHoldfast({ home: home.home, server });
+        const list = LISTER[change] ?? listTools;
+        const approvedList = await list(c);
+        const approvedTools = await listTools(c);
+        expect(statusOf(home.home)).toBe('verified');
 
-    const changed = new Promise<void>((resolve) => {
-      const method = LIST_CHANGED[change] ?? 'notifications/tools/list_changed';
-      c.client.setNotificationHandler(method as 'notifications/tools/list_changed', () => resolve());
-    });
-    const first = await c.client.callTool({ name: 'search_notes', arguments: { query: 'x' } });
-    expect(first.isError).not.toBe(true);
-    if (signal === 'list-changed') await changed; // the gateway re-probes before relaying it
+        const changed = new Promise<void>((resolve) => {
+          const method = LIST_CHANGED[change] ?? 'notifications/tools/list_changed';
+          c.client.setNotificationHandler(method as 'notifications/tools/list_changed', () =>
+            resolve(),
+          );
+        });
+        const first = await c.client.callTool({ name: 'search_notes', arguments: { query: 'x' } });
+        expect(first.isError).not.toBe(true);
+        if (signal === 'list-changed') await changed; // the gateway re-probes before relaying it
 
-    // The client keeps seeing exactly the approved definitions.
-    expect(await list(c)).toEqual(approvedList);
-    expect(await listTools(c)).toEqual(approvedTools);
-    expect(statusOf(home.home)).toBe('changed');
-    await expectDenied(c, 'SERVER_CHANGED');
-    expectNoMarkers(c.received(), change);
+        // The client keeps seeing exactly the approved definitions.
+        expect(await list(c)).toEqual(approvedList);
+        expect(await listTools(c)).toEqual(approvedTools);
+        expect(statusOf(home.home)).toBe('changed');
+        await expectDenied(c, 'SERVER_CHANGED');
+        expectNoMarkers(c.received(), change);
 
-    // The diff names the change; approving the digest approved before is refused.
-    const stale = runCli(['diff', 'notes', '--json'], home.home);
-    const { approvedDigest, diff } = JSON.parse(stale.stdout) as { approvedDigest: string; diff: { isEmpty: boolean } };
-    expect(diff.isEmpty).toBe(false);
-    expect(runCli(['approve', 'notes', '--digest', approvedDigest], home.home).code).toBe(3);
-    expect(statusOf(home.home)).toBe('changed');
+        // The diff names the change; approving the digest approved before is refused.
+        const stale = runCli(['diff', 'notes', '--json'], home.home);
+        const { approvedDigest, diff } = JSON.parse(stale.stdout) as {
+          approvedDigest: string;
+          diff: { isEmpty: boolean };
+        };
+        expect(diff.isEmpty).toBe(false);
+        expect(runCli(['approve', 'notes', '--digest', approvedDigest], home.home).code).toBe(3);
+        expect(statusOf(home.home)).toBe('changed');
 
-    approveObserved(home.home);
-    expect(statusOf(home.home)).toBe('verified');
-    const restored = await c.client.callTool({ name: change === 'param-name' ? 'add_note' : 'search_notes', arguments: change === 'param-name' ? { title: 't', body: 'b' } : { query: 'x' } });
-    expect(restored.isError).not.toBe(true);
-    expect(await list(c)).not.toEqual(approvedList);
-  });
-});
+        approveObserved(home.home);
+        expect(statusOf(home.home)).toBe('verified');
+        const restored = await c.client.callTool({
+          name: change === 'param-name' ? 'add_note' : 'search_notes',
+          arguments: change === 'param-name' ? { title: 't', body: 'b' } : { query: 'x' },
+        });
+        expect(restored.isError).not.toBe(true);
+        expect(await list(c)).not.toEqual(approvedList);
+      },
+    );
+  },
+);

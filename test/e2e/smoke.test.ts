@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
-import { connectThroughHoldfast, createTempHome, firstText, runCliJson } from '../support/holdfast.js';
+import {
+  connectThroughHoldfast,
+  createTempHome,
+  firstText,
+  runCliJson,
+} from '../support/holdfast.js';
 
 describe('holdfast run in front of an honest server', () => {
   it('relays tools and calls and baselines the server on first use', async () => {
@@ -10,8 +15,13 @@ describe('holdfast run in front of an honest server', () => {
     expect(tools.map((t) => t.name).sort()).toEqual(['add_note', 'search_notes', 'send_email']);
     const result = await conn.client.callTool({ name: 'search_notes', arguments: { query: 'x' } });
     expect(result.isError).not.toBe(true);
-    const servers = runCliJson<{ servers: { name: string; status: string }[] }>(['servers'], home.home);
-    expect(servers.servers).toEqual([expect.objectContaining({ name: 'notes', status: 'verified' })]);
+    const servers = runCliJson<{ servers: { name: string; status: string }[] }>(
+      ['servers'],
+      home.home,
+    );
+    expect(servers.servers).toEqual([
+      expect.objectContaining({ name: 'notes', status: 'verified' }),
+    ]);
     expect(firstText(result)).not.toContain('holdfast deny');
   });
 });

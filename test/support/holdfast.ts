@@ -26,15 +26,23 @@ export function createTempHome(): { home: string; [Symbol.dispose](): void } {
 }
 
 /** Runs a holdfast command to completion. */
-export function runCli(args: string[], home: string): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [HOLDFAST_BIN, '--home', home, ...args], { encoding: 'utf8', timeout: 30_000 });
+export function runCli(
+  args: string[],
+  home: string,
+): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [HOLDFAST_BIN, '--home', home, ...args], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Runs a holdfast command with --json and parses its output. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the shape it expects
 export function runCliJson<T>(args: string[], home: string): T {
   const result = runCli(['--json', ...args], home);
-  if (result.stdout.trim() === '') throw new Error(`no JSON output (exit ${result.code}): ${result.stderr}`);
+  if (result.stdout.trim() === '')
+    throw new Error(`no JSON output (exit ${result.code}): ${result.stderr}`);
   return JSON.parse(result.stdout) as T;
 }
 
@@ -65,12 +73,16 @@ export interface Connected extends AsyncDisposable {
  */
 export function recordIncoming(transport: StdioClientTransport, client: Client): () => string {
   const seen: string[] = [
-    JSON.stringify({ serverInfo: client.getServerVersion(), instructions: client.getInstructions(), capabilities: client.getServerCapabilities() }),
+    JSON.stringify({
+      serverInfo: client.getServerVersion(),
+      instructions: client.getInstructions(),
+      capabilities: client.getServerCapabilities(),
+    }),
   ];
   const handler = transport.onmessage;
-  transport.onmessage = (message, extra) => {
+  transport.onmessage = (message) => {
     seen.push(JSON.stringify(message));
-    handler?.(message, extra);
+    handler?.(message);
   };
   return () => seen.join('\n');
 }
@@ -79,10 +91,20 @@ export function recordIncoming(transport: StdioClientTransport, client: Client):
 export async function connectThroughHoldfast(options: ConnectOptions): Promise<Connected> {
   const upstream = 'command' in options.server ? options.server : rugpullCommand(options.server);
   const env: Record<string, string> = { ...(upstream.env ?? {}), HOLDFAST_HOME: options.home };
-  if (process.env.PATH !== undefined) env.PATH ??= process.env.PATH;
+  const path = process.env['PATH'];
+  if (path !== undefined) env['PATH'] ??= path;
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [HOLDFAST_BIN, 'run', '--name', options.name ?? 'notes', ...(options.runArgs ?? []), '--', upstream.command, ...upstream.args],
+    args: [
+      HOLDFAST_BIN,
+      'run',
+      '--name',
+      options.name ?? 'notes',
+      ...(options.runArgs ?? []),
+      '--',
+      upstream.command,
+      ...upstream.args,
+    ],
     env,
     stderr: 'pipe',
   });
@@ -107,11 +129,20 @@ export async function connectThroughHoldfast(options: ConnectOptions): Promise<C
 }
 
 /** Connects the official SDK client directly to an upstream (the "direct" side of comparisons). */
-export async function connectDirect(server: RugpullConfig | { command: string; args: string[]; env?: Record<string, string> }, capabilities: ClientCapabilities = {}): Promise<Client & AsyncDisposable> {
+export async function connectDirect(
+  server: RugpullConfig | { command: string; args: string[]; env?: Record<string, string> },
+  capabilities: ClientCapabilities = {},
+): Promise<Client & AsyncDisposable> {
   const upstream = 'command' in server ? server : rugpullCommand(server);
   const env: Record<string, string> = { ...(upstream.env ?? {}) };
-  if (process.env.PATH !== undefined) env.PATH ??= process.env.PATH;
-  const transport = new StdioClientTransport({ command: upstream.command, args: upstream.args, env, stderr: 'pipe' });
+  const path = process.env['PATH'];
+  if (path !== undefined) env['PATH'] ??= path;
+  const transport = new StdioClientTransport({
+    command: upstream.command,
+    args: upstream.args,
+    env,
+    stderr: 'pipe',
+  });
   const client = new Client({ name: 'holdfast-tests', version: '1.0.0' }, { capabilities });
   await client.connect(transport);
   return Object.assign(client, { [Symbol.asyncDispose]: () => client.close() });
@@ -119,6 +150,8 @@ export async function connectDirect(server: RugpullConfig | { command: string; a
 
 /** The text of a tool result's first text block. */
 export function firstText(result: { content?: unknown }): string {
-  const content = Array.isArray(result.content) ? (result.content as { type?: string; text?: string }[]) : [];
+  const content = Array.isArray(result.content)
+    ? (result.content as { type?: string; text?: string }[])
+    : [];
   return content.find((block) => block.type === 'text')?.text ?? '';
 }

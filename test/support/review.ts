@@ -12,7 +12,10 @@ export interface DiffJson {
 
 /** The server's status as `holdfast servers --json` reports it. */
 export function statusOf(home: string, name = 'notes'): string | undefined {
-  const { servers } = runCliJson<{ servers: { name: string; status: string }[] }>(['servers'], home);
+  const { servers } = runCliJson<{ servers: { name: string; status: string }[] }>(
+    ['servers'],
+    home,
+  );
   return servers.find((s) => s.name === name)?.status;
 }
 

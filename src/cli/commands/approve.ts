@@ -13,26 +13,43 @@ export interface ApproveOptions extends GlobalOptions {
  * `holdfast approve NAME --digest D`: re-baselines NAME only if D is the surface digest observed
  * now (I6). A stale digest is refused (exit 3) and the refusal is recorded.
  */
-export async function approveCommand(name: string, options: ApproveOptions, deps: CliDeps): Promise<number> {
+export async function approveCommand(
+  name: string,
+  options: ApproveOptions,
+  deps: CliDeps,
+): Promise<number> {
   if (!isDigest(options.digest)) {
-    deps.stderr.write('holdfast: --digest must be sha256:<64 hex digits>, as printed by holdfast diff\n');
+    deps.stderr.write(
+      'holdfast: --digest must be sha256:<64 hex digits>, as printed by holdfast diff\n',
+    );
     return EXIT.USAGE;
   }
   const store = openStore(options, deps.env);
   const actor = cliActor(deps.env);
   try {
-    let approved = false;
-    let observed: string | null = null;
+    const outcome: { approved: boolean; observed: string | null } = {
+      approved: false,
+      observed: null,
+    };
     const record = await store.update(name, (current) => {
-      const outcome = approve(current, options.digest, actor, { name, now: deps.clock.now() });
-      approved = outcome.approved;
-      observed = current?.observed?.digests.surface ?? null;
-      return outcome.transition;
+      const result = approve(current, options.digest, actor, { name, now: deps.clock.now() });
+      outcome.approved = result.approved;
+      outcome.observed = current?.observed?.digests.surface ?? null;
+      return result.transition;
     });
+    const { approved, observed } = outcome;
     if (options.json === true) {
-      writeJson(deps, { server: name, approved, status: record?.status ?? null, requested: options.digest, observed });
+      writeJson(deps, {
+        server: name,
+        approved,
+        status: record?.status ?? null,
+        requested: options.digest,
+        observed,
+      });
     } else if (approved) {
-      deps.stdout.write(`Approved ${name} at ${options.digest}. Status: ${record?.status ?? '?'}.\n`);
+      deps.stdout.write(
+        `Approved ${name} at ${options.digest}. Status: ${record?.status ?? '?'}.\n`,
+      );
     } else {
       deps.stderr.write(
         `holdfast: refused: ${name} changed since that digest was reviewed.\n  requested ${options.digest}\n  observed  ${observed ?? '-'}\nReview again with: holdfast diff ${name}\n`,
@@ -47,12 +64,21 @@ export async function approveCommand(name: string, options: ApproveOptions, deps
 }
 
 /** `holdfast quarantine NAME`: disables NAME until an approval restores it. */
-export async function quarantineCommand(name: string, options: GlobalOptions, deps: CliDeps): Promise<number> {
+export async function quarantineCommand(
+  name: string,
+  options: GlobalOptions,
+  deps: CliDeps,
+): Promise<number> {
   const store = openStore(options, deps.env);
   try {
-    const record = await store.update(name, (current) => quarantine(current, cliActor(deps.env), { name, now: deps.clock.now() }));
+    const record = await store.update(name, (current) =>
+      quarantine(current, cliActor(deps.env), { name, now: deps.clock.now() }),
+    );
     if (options.json === true) writeJson(deps, { server: name, status: record?.status ?? null });
-    else deps.stdout.write(`Quarantined ${name}. Calls are denied until: holdfast approve ${name} --digest <digest>\n`);
+    else
+      deps.stdout.write(
+        `Quarantined ${name}. Calls are denied until: holdfast approve ${name} --digest <digest>\n`,
+      );
     return EXIT.OK;
   } catch (error) {
     return reportFailure(error, deps);

@@ -4,8 +4,8 @@ import { basename } from 'node:path';
 import type { Transport } from '@modelcontextprotocol/server';
 import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 
-import type { Config } from '../../config/schema.js';
 import { defaultConfig, parseConfig } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
 import { GatewaySession } from '../../gateway/index.js';
 import { ConfigError } from '../../shared/errors.js';
 import type { JsonObject } from '../../surface/types.js';
@@ -45,10 +45,17 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
   const log = (line: string): void => void deps.stderr.write(`holdfast: ${line}\n`);
   let config: Config;
   try {
-    config = options.config === undefined ? defaultConfig() : parseConfig(readFileSync(options.config, 'utf8'), options.config);
+    config =
+      options.config === undefined
+        ? defaultConfig()
+        : parseConfig(readFileSync(options.config, 'utf8'), options.config);
   } catch (error) {
     // Fail closed: without a valid configuration nothing is relayed.
-    log(error instanceof ConfigError ? error.message : `cannot read config ${options.config ?? ''}: ${(error as Error).message}`);
+    log(
+      error instanceof ConfigError
+        ? error.message
+        : `cannot read config ${options.config ?? ''}: ${(error as Error).message}`,
+    );
     return EXIT.USAGE;
   }
   if ((options.url === undefined) === (options.command.length === 0)) {
@@ -80,7 +87,9 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
   } else {
     const [command, ...args] = options.command;
     if (command === undefined) return EXIT.USAGE;
-    const env = Object.fromEntries(Object.entries(deps.env).filter((e): e is [string, string] => e[1] !== undefined));
+    const env = Object.fromEntries(
+      Object.entries(deps.env).filter((e): e is [string, string] => e[1] !== undefined),
+    );
     upstream = createChildUpstream({
       command,
       args,
@@ -89,7 +98,13 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
       maxMessageBytes: config.limits.max_message_bytes,
       maxDepth: config.limits.max_depth,
     });
-    launch = toLaunchProvenance({ command, args, envNames: options.pinEnv ?? [], cwd: io.cwd, path: deps.env['PATH'] ?? '' });
+    launch = toLaunchProvenance({
+      command,
+      args,
+      envNames: options.pinEnv ?? [],
+      cwd: io.cwd,
+      path: deps.env['PATH'] ?? '',
+    });
     name = options.name ?? defaultName(command, args);
   }
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
@@ -146,8 +161,13 @@ function parseHeaders(values: string[]): Record<string, string> | undefined {
 /** A name from the command: the npx package, else the script, else the command. */
 function defaultName(command: string, args: string[]): string {
   const base = basename(command);
-  const pick = ['npx', 'uvx', 'bunx', 'pnpx'].includes(base) ? args.find((a) => !a.startsWith('-')) : args.find((a) => /\.(m?js|ts|py)$/.test(a));
+  const pick = ['npx', 'uvx', 'bunx', 'pnpx'].includes(base)
+    ? args.find((a) => !a.startsWith('-'))
+    : args.find((a) => /\.(m?js|ts|py)$/.test(a));
   const raw = pick === undefined ? base : basename(pick.replace(/@[^@/]*$/, ''));
-  const cleaned = raw.replace(/\.(m?js|ts|py)$/, '').replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  const cleaned = raw
+    .replace(/\.(m?js|ts|py)$/, '')
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '');
   return cleaned === '' ? 'server' : cleaned.slice(0, 64);
 }

@@ -38,14 +38,30 @@ export async function serversCommand(options: GlobalOptions, deps: CliDeps): Pro
       return EXIT.OK;
     }
     if (summaries.length === 0) {
-      deps.stdout.write('No servers yet. Wrap one with: holdfast run --name NAME -- COMMAND ARGS...\n');
+      deps.stdout.write(
+        'No servers yet. Wrap one with: holdfast run --name NAME -- COMMAND ARGS...\n',
+      );
       return EXIT.OK;
     }
-    const rows = summaries.map((s) => [s.name, s.status, String(s.tools), short(s.approvedDigest), short(s.observedDigest), s.updatedAt]);
+    const rows = summaries.map((s) => [
+      s.name,
+      s.status,
+      String(s.tools),
+      short(s.approvedDigest),
+      short(s.observedDigest),
+      s.updatedAt,
+    ]);
     const header = ['NAME', 'STATUS', 'TOOLS', 'APPROVED', 'OBSERVED', 'UPDATED'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    const widths = header.map((h, i) =>
+      Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)),
+    );
     for (const row of [header, ...rows]) {
-      deps.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()}\n`);
+      deps.stdout.write(
+        `${row
+          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+          .join('  ')
+          .trimEnd()}\n`,
+      );
     }
     const attention = summaries.filter((s) => s.status !== 'verified');
     for (const s of attention) {

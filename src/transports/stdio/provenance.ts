@@ -15,7 +15,8 @@ export interface ProvenanceInput {
   path: string;
 }
 
-const SECRET_NAME = /(token|secret|passw(or)?d|api[-_]?key|auth|bearer|credential|private[-_]?key|session|cookie)/i;
+const SECRET_NAME =
+  /(token|secret|passw(or)?d|api[-_]?key|auth|bearer|credential|private[-_]?key|session|cookie)/i;
 const REDACTED = '<redacted>';
 const MAX_HASHED_BYTES = 256 * 1024 * 1024;
 
@@ -39,7 +40,8 @@ export function toLaunchProvenance(input: ProvenanceInput): JsonObject {
     command: input.command,
     args,
     envNames: [...new Set(input.envNames)].sort(),
-    executable: executable === undefined ? null : { path: executable, sha256: hashFile(executable) ?? null },
+    executable:
+      executable === undefined ? null : { path: executable, sha256: hashFile(executable) ?? null },
     files,
   };
   const pkg = packageSpec(input.command, input.args);
@@ -113,9 +115,13 @@ function looksSecret(arg: string): boolean {
 }
 
 function resolveExecutable(command: string, pathVar: string, cwd: string): string | undefined {
-  const candidates = command.includes('/') || isAbsolute(command)
-    ? [resolve(cwd, command)]
-    : pathVar.split(delimiter).filter((dir) => dir !== '').map((dir) => join(dir, command));
+  const candidates =
+    command.includes('/') || isAbsolute(command)
+      ? [resolve(cwd, command)]
+      : pathVar
+          .split(delimiter)
+          .filter((dir) => dir !== '')
+          .map((dir) => join(dir, command));
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);
