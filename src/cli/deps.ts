@@ -40,9 +40,17 @@ export function openStore(options: GlobalOptions, env: CliDeps['env']): PinStore
   return openSqlitePinStore({ path: defaultDbPath(home) });
 }
 
-/** Writes a value as one JSON document. */
+/**
+ * Writes a value as one JSON document in pure ASCII: every character from U+007F up is written as a
+ * `\uXXXX` escape. Parsers read exactly the same value, but server-authored text (a description in
+ * a diff) can never put an invisible, bidi, tag or control character on the reader's terminal.
+ */
 export function writeJson(deps: CliDeps, value: unknown): void {
-  deps.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  const text = JSON.stringify(value, null, 2).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  deps.stdout.write(`${text}\n`);
 }
 
 /** The identity of the human running a command, for the record. */

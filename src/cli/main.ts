@@ -2,7 +2,7 @@
 import { SYSTEM_CLOCK } from '../shared/clock.js';
 import type { CliDeps } from './deps.js';
 import { EXIT } from './deps.js';
-import { createProgram } from './program.js';
+import { commanderExitCode, createProgram } from './program.js';
 
 async function main(): Promise<void> {
   const deps: CliDeps = {
@@ -16,13 +16,9 @@ async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);
   } catch (error) {
-    const code = (error as { code?: string; exitCode?: number }).code;
-    if (typeof code === 'string' && code.startsWith('commander.')) {
-      const help =
-        code === 'commander.helpDisplayed' ||
-        code === 'commander.version' ||
-        code === 'commander.help';
-      process.exitCode = help ? EXIT.OK : EXIT.USAGE;
+    const usageExit = commanderExitCode(error);
+    if (usageExit !== undefined) {
+      process.exitCode = usageExit;
       return;
     }
     process.stderr.write(`holdfast: ${(error as Error).message}\n`);

@@ -1,10 +1,11 @@
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 
 import { approveCommand, quarantineCommand } from './commands/approve.js';
 import { diffCommand } from './commands/diff.js';
 import { runCommand } from './commands/run.js';
 import { serversCommand } from './commands/servers.js';
 import type { CliDeps, GlobalOptions } from './deps.js';
+import { EXIT } from './deps.js';
 
 /** Builds the command-line program; the only composition root (STYLE §1). */
 export function createProgram(deps: CliDeps, setExit: (code: number) => void): Command {
@@ -18,6 +19,9 @@ export function createProgram(deps: CliDeps, setExit: (code: number) => void): C
     .configureOutput({
       writeOut: (s) => deps.stdout.write(s),
       writeErr: (s) => deps.stderr.write(s),
+      // Wrap help to the stream it is written to, not to process.stdout (80 columns otherwise).
+      getOutHelpWidth: () => terminalWidth(deps.stdout),
+      getErrHelpWidth: () => terminalWidth(deps.stderr),
     })
     .exitOverride();
   /** Global options may also follow the subcommand (`holdfast diff notes --json`). */
@@ -48,10 +52,10 @@ export function createProgram(deps: CliDeps, setExit: (code: number) => void): C
       ]),
     )
     .addOption(
-      new Option('--recheck <when>', 're-list tools before every call').choices([
-        'on-list',
-        'every-call',
-      ]),
+      new Option(
+        '--recheck <when>',
+        'when to verify the tool list: on every listing, or also before every call',
+      ).choices(['on-list', 'every-call']),
     )
     .option('--url <url>', 'a remote server (Streamable HTTP, falling back to SSE)')
     .addOption(
@@ -119,4 +123,20 @@ export function createProgram(deps: CliDeps, setExit: (code: number) => void): C
     );
 
   return program;
+}
+
+/**
+ * The exit code for an error commander raised (help, version, usage mistakes), or undefined for
+ * any other error. Help asked for (`--help`, `help`) and `--version` exit 0; a usage mistake,
+ * including no command at all, exits 2 (docs/cli.md).
+ */
+export function commanderExitCode(error: unknown): number | undefined {
+  if (!(error instanceof CommanderError)) return undefined;
+  return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+}
+
+/** The column count of a terminal stream; undefined for pipes, files and test doubles. */
+function terminalWidth(stream: object): number | undefined {
+  const { isTTY, columns } = stream as { isTTY?: unknown; columns?: unknown };
+  return isTTY === true && typeof columns === 'number' && columns > 0 ? columns : undefined;
 }

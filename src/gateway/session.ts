@@ -329,6 +329,8 @@ export class GatewaySession {
       const protocolVersion =
         typeof result['protocolVersion'] === 'string' ? result['protocolVersion'] : '';
       this.#profile = profileDigest(protocolVersion, this.#clientCapabilities);
+      // HTTP transports send the negotiated version as a header from now on.
+      this.#up.setProtocolVersion?.(protocolVersion);
       this.#surface = createSurface(serverItem, this.#options.launch);
       const record = await this.#currentRecord();
       const view = approvedInitializeResult(result, sha256Digest(serverItem), record, {

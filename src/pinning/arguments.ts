@@ -1,3 +1,4 @@
+import { Ajv } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 
 import type { JsonObject, JsonValue } from '../surface/types.js';
@@ -15,6 +16,9 @@ export interface ArgumentValidatorOptions {
 
 type Check = (args: JsonObject) => ArgumentsVerdict;
 
+/** `$schema` values that name draft-06 or draft-07 (with or without the trailing `#`). */
+const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-0[67]\/schema#?$/;
+
 /**
  * Validates `tools/call` arguments against the pinned `inputSchema` (I2). Compiled validators are
  * cached by the tool's definition digest, so a schema is compiled once per approved version.
@@ -29,12 +33,14 @@ export interface ArgumentValidator {
 
 /** Creates a validator; see {@link ArgumentValidator}. */
 export function createArgumentValidator(options: ArgumentValidatorOptions): ArgumentValidator {
-  const ajv = new Ajv2020({
+  const ajvOptions = {
     strict: false,
     allErrors: false,
     validateFormats: false,
     validateSchema: false,
-  });
+  } as const;
+  const ajv2020 = new Ajv2020(ajvOptions);
+  let ajv07: Ajv | undefined;
   const cache = new Map<string, Check>();
   const cacheSize = options.cacheSize ?? 1000;
 
@@ -47,8 +53,14 @@ export function createArgumentValidator(options: ArgumentValidatorOptions): Argu
       typeof declared === 'object' && declared !== null && !Array.isArray(declared)
         ? new Set(Object.keys(declared))
         : new Set<string>();
-    // `$schema` may name draft-07; the keywords MCP tools use validate the same under 2020-12.
-    const { $schema: _ignored, $id: _id, ...rest } = schema;
+    // A schema that names draft-06/07 (zod-to-json-schema's default) is validated as draft-07:
+    // its tuple `items: [...]`, `additionalItems` and `dependencies` mean nothing under 2020-12.
+    // Anything else is validated as 2020-12, the MCP default.
+    const { $schema: dialect, $id: _id, ...rest } = schema;
+    const ajv =
+      typeof dialect === 'string' && DRAFT_07.test(dialect)
+        ? (ajv07 ??= new Ajv(ajvOptions))
+        : ajv2020;
     let validateFn: ((data: unknown) => boolean) & {
       errors?: { instancePath: string; message?: string }[] | null;
     };
@@ -72,7 +84,7 @@ export function createArgumentValidator(options: ArgumentValidatorOptions): Argu
       if (validateFn(args)) return { kind: 'valid' };
       const problems = (validateFn.errors ?? []).map(
         (e) =>
-          `${e.instancePath === '' ? 'arguments' : e.instancePath} ${e.message ?? 'is invalid'}`,
+          `${e.instancePath === '' ? 'arguments' : safeName(e.instancePath)} ${e.message ?? 'is invalid'}`,
       );
       return {
         kind: 'invalid',

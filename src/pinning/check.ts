@@ -18,6 +18,12 @@ export type CheckResult =
   | { kind: 'match' }
   /** Matches every approved item, but this client profile was never seen: learn its key set. */
   | { kind: 'new-profile'; keys: ProfileKeys }
+  /**
+   * A client profile never seen lists approved items plus items nobody approved (server-everything
+   * adds tools for clients that can sample). Not drift of what was approved: the extra items stay
+   * hidden from the client and uncallable until a human approves them; the profile is not learned.
+   */
+  | { kind: 'new-profile-unreviewed'; unreviewed: ChangedItem[] }
   | { kind: 'drift'; changes: ChangedItem[] };
 
 /** The item keys an observation lists, per section. */
@@ -67,10 +73,15 @@ export function checkObservation(baseline: Baseline, observation: Observation): 
       }
     }
   }
-  if (changes.length > 0) return { kind: 'drift', changes };
-  return known === undefined
-    ? { kind: 'new-profile', keys: toProfileKeys(observation) }
-    : { kind: 'match' };
+  if (known !== undefined)
+    return changes.length > 0 ? { kind: 'drift', changes } : { kind: 'match' };
+  if (changes.length === 0) return { kind: 'new-profile', keys: toProfileKeys(observation) };
+  const onlyAdded = changes.every(
+    (c) => c.place !== 'server' && c.place !== 'launch' && c.change === 'added',
+  );
+  return onlyAdded
+    ? { kind: 'new-profile-unreviewed', unreviewed: changes }
+    : { kind: 'drift', changes };
 }
 
 function lookup(record: Record<string, Digest>, key: string): Digest | undefined {

@@ -79,6 +79,19 @@ export function applyObservation(
         },
         events: [probe, event(ctx, 'profile-learned', { profile: observation.profile, digest })],
       };
+    case 'new-profile-unreviewed':
+      if (unchangedObservation) return undefined;
+      return {
+        record: { ...current, observed: observation, updatedAt: ctx.now },
+        events: [
+          probe,
+          event(ctx, 'profile-unreviewed', {
+            profile: observation.profile,
+            digest,
+            unreviewed: result.unreviewed.length,
+          }),
+        ],
+      };
     case 'drift': {
       const summary = result.changes.map((c) => `${c.change} ${c.place}:${c.key}`).join(', ');
       return {

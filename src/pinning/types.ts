@@ -58,6 +58,7 @@ export type PinEventKind =
   | 'approve-refused'
   | 'quarantine'
   | 'profile-learned'
+  | 'profile-unreviewed'
   | 'call-denied';
 
 /** One recorded pinning event. `data` holds digests and codes, never server-authored text. */

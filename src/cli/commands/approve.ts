@@ -91,7 +91,8 @@ export async function quarantineCommand(
 export function reportFailure(error: unknown, deps: CliDeps): number {
   if (error instanceof GatewayError) {
     deps.stderr.write(`holdfast: ${error.message}\n`);
-    return error.code === 'PIN_UNKNOWN_SERVER' ? EXIT.NOT_FOUND : EXIT.FAILURE;
+    const notFound = error.code === 'PIN_UNKNOWN_SERVER' || error.code === 'PIN_NOTHING_OBSERVED';
+    return notFound ? EXIT.NOT_FOUND : EXIT.FAILURE;
   }
   throw error;
 }

@@ -1,0 +1,97 @@
+/**
+ * `npm run bench`: builds, then measures what `holdfast run` adds to a `tools/call` against a
+ * direct connection to the same server in the same run (DESIGN §14), plus micro-benchmarks of the
+ * in-process pieces. Prints a table and writes docs/benchmarks.md. Benchmarks are not tests.
+ *
+ * Environment:
+ *   BENCH_CALLS   measured calls per path (default 5000)
+ *   BENCH_BLOCK   calls per block; paths alternate block by block (default 500)
+ *   BENCH_WARMUP  unmeasured calls per path first (default 500)
+ *   BENCH_MICRO   0 to skip the micro-benchmarks
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, type } from 'node:os';
+import { join } from 'node:path';
+
+import { HOLDFAST_BIN, REPO_ROOT, runLatency } from './latency.js';
+import type { MicroResults } from './micro.js';
+import { runMicro } from './micro.js';
+import type { BenchReport, Environment } from './report.js';
+import { renderMarkdown, renderText } from './report.js';
+
+const REPORT_PATH = join(REPO_ROOT, 'docs', 'benchmarks.md');
+
+function intFromEnv(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function gitCommit(): string {
+  try {
+    const git = (args: string[]): string =>
+      execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', timeout: 5000 }).trim();
+    const head = git(['rev-parse', '--short', 'HEAD']);
+    const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+    return dirty ? `${head} (with uncommitted changes)` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function progress(line: string): void {
+  const t = new Date().toISOString().slice(11, 19);
+  console.log(`[${t}] ${line}`);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(HOLDFAST_BIN)) {
+    throw new Error(`${HOLDFAST_BIN} is missing; run \`npm run build\` (npm run bench does)`);
+  }
+  const calls = intFromEnv('BENCH_CALLS', 5000, 10, 1_000_000);
+  const blockSize = Math.min(calls, intFromEnv('BENCH_BLOCK', 500, 10, 1_000_000));
+  const warmup = intFromEnv('BENCH_WARMUP', 500, 0, 1_000_000);
+  const cpu = cpus();
+  const env: Environment = {
+    date: new Date().toISOString(),
+    os: `${type()} ${release()}`,
+    cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+    cpuCount: cpu.length,
+    node: process.version,
+    loadStart: loadavg(),
+    loadEnd: [],
+    commit: gitCommit(),
+    command:
+      calls === 5000 && process.env['BENCH_BLOCK'] === undefined
+        ? 'npm run bench'
+        : `BENCH_CALLS=${calls}${process.env['BENCH_BLOCK'] === undefined ? '' : ` BENCH_BLOCK=${blockSize}`} npm run bench`,
+  };
+  progress(
+    `holdfast bench: ${env.cpuCount} × ${env.cpuModel}, node ${env.node}, load ${env.loadStart.map((x) => x.toFixed(2)).join(' ')}`,
+  );
+  const latency = await runLatency({
+    calls,
+    blockSize,
+    warmup,
+    variantTimeLimitMs: 120_000,
+    callTimeoutMs: 10_000,
+    progress,
+  });
+  let micro: MicroResults | undefined;
+  if (process.env['BENCH_MICRO'] !== '0') {
+    progress('micro-benchmarks');
+    micro = await runMicro({ timePerOpMs: 400, progress });
+  }
+  env.loadEnd = loadavg();
+  const report: BenchReport = { env, latency, micro };
+  console.log(`\n${renderText(report)}\n`);
+  writeFileSync(REPORT_PATH, renderMarkdown(report));
+  progress(`wrote ${REPORT_PATH}`);
+}
+
+await main();

@@ -1,0 +1,125 @@
+/**
+ * Benign look-alikes (DESIGN §1) must never be flagged as drift: order changes, a different page
+ * split, an unchanged list re-sent after list_changed, and lists that depend on the client's
+ * capabilities.
+ */
+import { describe, expect, it } from 'vitest';
+
+import { connectThroughHoldfast, createTempHome, runCliJson } from '../support/holdfast.js';
+import type { DiffJson } from '../support/review.js';
+import { approveObserved, statusOf } from '../support/review.js';
+import type { RugpullConfig } from '../support/rugpull-config.js';
+
+const byName = (tools: { name: string }[]): string[] => tools.map((t) => t.name).sort();
+
+describe('benign churn', () => {
+  it.each<[string, RugpullConfig]>([
+    ['tool and key order change on every listing', { shuffle: true }],
+    ['the page split changes on every listing', { repaginate: true }],
+    ['order and page split change together', { shuffle: true, repaginate: true, pageSize: 2 }],
+  ])('stays verified when %s', async (_label, server) => {
+    using home = createTempHome();
+    await using c = await connectThroughHoldfast({ home: home.home, server });
+    const first = await c.client.listTools(undefined, { cacheMode: 'bypass' });
+    for (let i = 0; i < 4; i++) {
+      const again = await c.client.listTools(undefined, { cacheMode: 'bypass' });
+      expect(byName(again.tools)).toEqual(byName(first.tools));
+      await c.client.listPrompts(undefined, { cacheMode: 'bypass' });
+      await c.client.listResources(undefined, { cacheMode: 'bypass' });
+    }
+    const call = await c.client.callTool({ name: 'search_notes', arguments: { query: 'x' } });
+    expect(call.isError).not.toBe(true);
+    expect(statusOf(home.home)).toBe('verified');
+  });
+
+  it('stays verified when the server sends list_changed right after connecting with an unchanged list', async () => {
+    using home = createTempHome();
+    await using c = await connectThroughHoldfast({
+      home: home.home,
+      server: { listChangedOnConnect: true },
+    });
+    await c.client.listTools(undefined, { cacheMode: 'bypass' });
+    const call = await c.client.callTool({ name: 'search_notes', arguments: { query: 'x' } });
+    expect(call.isError).not.toBe(true);
+    expect(statusOf(home.home)).toBe('verified');
+  });
+
+  it('stays verified for clients whose capabilities change which tools are listed, in either order', async () => {
+    using home = createTempHome();
+    const server: RugpullConfig = { capabilityTools: true };
+    {
+      await using plain = await connectThroughHoldfast({ home: home.home, server });
+      expect(
+        byName((await plain.client.listTools(undefined, { cacheMode: 'bypass' })).tools),
+      ).not.toContain('trigger_sampling');
+    }
+    {
+      // A richer client sees one more tool. Nobody approved it, so it stays hidden and uncallable,
+      // but the approved tools keep working: this is not drift of what was approved.
+      await using rich = await connectThroughHoldfast({
+        home: home.home,
+        server,
+        capabilities: { sampling: {} },
+      });
+      const tools = byName((await rich.client.listTools(undefined, { cacheMode: 'bypass' })).tools);
+      expect(tools).toEqual(['add_note', 'search_notes', 'send_email']);
+      expect(
+        (await rich.client.callTool({ name: 'search_notes', arguments: { query: 'x' } })).isError,
+      ).not.toBe(true);
+      const hidden = await rich.client.callTool({ name: 'trigger_sampling', arguments: {} });
+      expect(hidden.isError).toBe(true);
+      expect(statusOf(home.home)).toBe('verified');
+      // The reviewer sees the extra tool as added and can approve it.
+      const diff = runCliJson<DiffJson>(['diff', 'notes'], home.home);
+      expect(diff.diff.changes).toEqual([
+        expect.objectContaining({ section: 'tools', key: 'trigger_sampling', kind: 'added' }),
+      ]);
+      approveObserved(home.home);
+      expect(
+        byName((await rich.client.listTools(undefined, { cacheMode: 'bypass' })).tools),
+      ).toContain('trigger_sampling');
+    }
+    {
+      await using plain = await connectThroughHoldfast({ home: home.home, server });
+      expect(
+        (await plain.client.callTool({ name: 'search_notes', arguments: { query: 'x' } })).isError,
+      ).not.toBe(true);
+    }
+    expect(statusOf(home.home)).toBe('verified');
+  });
+
+  it('learns a poorer client profile without flagging it once the richer one is approved', async () => {
+    using home = createTempHome();
+    const server: RugpullConfig = { capabilityTools: true };
+    {
+      await using rich = await connectThroughHoldfast({
+        home: home.home,
+        server,
+        capabilities: { sampling: {} },
+      });
+      expect(
+        byName((await rich.client.listTools(undefined, { cacheMode: 'bypass' })).tools),
+      ).toContain('trigger_sampling');
+    }
+    for (let i = 0; i < 2; i++) {
+      await using plain = await connectThroughHoldfast({ home: home.home, server });
+      const tools = byName(
+        (await plain.client.listTools(undefined, { cacheMode: 'bypass' })).tools,
+      );
+      expect(tools).toEqual(['add_note', 'search_notes', 'send_email']);
+      const call = await plain.client.callTool({ name: 'search_notes', arguments: { query: 'x' } });
+      expect(call.isError).not.toBe(true);
+    }
+    {
+      await using rich = await connectThroughHoldfast({
+        home: home.home,
+        server,
+        capabilities: { sampling: {} },
+      });
+      expect(
+        byName((await rich.client.listTools(undefined, { cacheMode: 'bypass' })).tools),
+      ).toContain('trigger_sampling');
+    }
+    expect(statusOf(home.home)).toBe('verified');
+  });
+});

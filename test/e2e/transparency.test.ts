@@ -1,0 +1,579 @@
+/**
+ * Transparency (DESIGN §11): for real reference servers, a client through `holdfast run` sees what
+ * a client connected directly sees — method by method — apart from the deliberate differences
+ * (lists come back as one page). Server→client traffic (sampling, elicitation, roots, progress,
+ * logging) and cancellation are relayed too.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { Client, ClientCapabilities } from '@modelcontextprotocol/client';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+import {
+  byKey,
+  createTempDir,
+  everythingServer,
+  filesystemServer,
+  initializeView,
+  listSurface,
+  memoryServer,
+  outcome,
+  replaceText,
+  seedFiles,
+  type ServerCommand,
+  toolNames,
+} from '../support/compare.js';
+import type { Connected } from '../support/holdfast.js';
+import {
+  connectDirect,
+  connectThroughHoldfast,
+  createTempHome,
+  runCliJson,
+} from '../support/holdfast.js';
+import type { RugpullConfig } from '../support/rugpull-config.js';
+
+type Cleanup = AsyncDisposable | Disposable;
+
+/** One client connected directly and one through a fresh holdfast home, same capabilities. */
+interface Pair {
+  direct: Client;
+  through: Client;
+  connected: Connected;
+  home: string;
+}
+
+/** Opens both sides and registers everything for disposal on `cleanup`. */
+async function openPair(
+  cleanup: Cleanup[],
+  direct: ServerCommand | RugpullConfig,
+  through: ServerCommand | RugpullConfig,
+  capabilities: ClientCapabilities = {},
+  name = 'upstream',
+): Promise<Pair> {
+  const home = createTempHome();
+  cleanup.push(home);
+  const [d, t] = await Promise.all([
+    connectDirect(direct, capabilities),
+    connectThroughHoldfast({ home: home.home, name, server: through, capabilities }),
+  ]);
+  cleanup.push(d, t);
+  return { direct: d, through: t.client, connected: t, home: home.home };
+}
+
+async function disposeAll(cleanup: Cleanup[]): Promise<void> {
+  for (const item of cleanup.reverse()) {
+    if (Symbol.asyncDispose in item) await item[Symbol.asyncDispose]();
+    else item[Symbol.dispose]();
+  }
+}
+
+function serverStatus(home: string, name: string): string | undefined {
+  const { servers } = runCliJson<{ servers: { name: string; status: string }[] }>(
+    ['servers'],
+    home,
+  );
+  return servers.find((s) => s.name === name)?.status;
+}
+
+/** Runs `call` on both sides and expects the same outcome (result or error). */
+async function expectSame(
+  pair: Pair,
+  call: (client: Client) => Promise<unknown>,
+  normalize: (value: unknown, side: 'direct' | 'through') => unknown = (v) => v,
+): Promise<unknown> {
+  const [direct, through] = await Promise.all([
+    outcome(() => call(pair.direct)),
+    outcome(() => call(pair.through)),
+  ]);
+  expect(normalize(through, 'through')).toEqual(normalize(direct, 'direct'));
+  return direct;
+}
+
+// ---- server-everything ------------------------------------------------------------------------
+
+describe('holdfast run in front of server-everything', () => {
+  const cleanup: Cleanup[] = [];
+  let pair: Pair;
+
+  beforeAll(async () => {
+    pair = await openPair(cleanup, everythingServer(), everythingServer());
+  });
+  afterAll(() => disposeAll(cleanup));
+
+  it('relays the initialize result (serverInfo, capabilities, instructions)', () => {
+    expect(initializeView(pair.through)).toEqual(initializeView(pair.direct));
+    expect(pair.through.getInstructions()).toBeTruthy();
+  });
+
+  it('lists the same tools, prompts, resources and templates', async () => {
+    const [direct, through] = await Promise.all([
+      listSurface(pair.direct),
+      listSurface(pair.through),
+    ]);
+    expect(Object.keys(direct).sort()).toEqual([
+      'prompts',
+      'resourceTemplates',
+      'resources',
+      'tools',
+    ]);
+    expect(through).toEqual(direct);
+  });
+
+  it('returns each list as one page without a cursor', async () => {
+    const { tools, nextCursor } = await pair.through.listTools(undefined, {
+      cacheMode: 'bypass',
+    });
+    expect(nextCursor).toBeUndefined();
+    expect(tools.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['echo', { message: 'hello through the gateway' }],
+    ['get-sum', { a: 2, b: 40 }],
+    ['get-structured-content', { location: 'Chicago' }],
+    ['get-annotated-message', { messageType: 'error', includeImage: true }],
+    ['get-tiny-image', {}],
+    ['get-resource-reference', { resourceType: 'Text', resourceId: 2 }],
+    ['get-resource-links', { count: 3 }],
+  ])('relays tools/call %s unchanged', async (name, args) => {
+    await expectSame(pair, (c) => c.callTool({ name, arguments: args }));
+  });
+
+  it('relays progress notifications of a long-running call', async () => {
+    const seen: { direct: unknown[]; through: unknown[] } = { direct: [], through: [] };
+    const run = (c: Client, side: 'direct' | 'through') =>
+      c.callTool(
+        { name: 'trigger-long-running-operation', arguments: { duration: 0.2, steps: 2 } },
+        { onprogress: (p) => seen[side].push(p) },
+      );
+    const [direct, through] = await Promise.all([
+      run(pair.direct, 'direct'),
+      run(pair.through, 'through'),
+    ]);
+    expect(through).toEqual(direct);
+    expect(seen.direct).toHaveLength(2);
+    expect(seen.through).toEqual(seen.direct);
+  });
+
+  it.each([
+    ['simple-prompt', {}],
+    ['args-prompt', { city: 'Lisbon', state: 'Lisboa' }],
+    ['completable-prompt', { department: 'Sales', name: 'Eve' }],
+    ['resource-prompt', { resourceType: 'Text', resourceId: '1' }],
+  ])('relays prompts/get %s unchanged', async (name, args) => {
+    await expectSame(pair, (c) => c.getPrompt({ name, arguments: args }));
+  });
+
+  it('relays resources/read of static and templated resources unchanged', async () => {
+    const { resources } = await pair.direct.listResources(undefined, { cacheMode: 'bypass' });
+    const uris = [
+      ...resources.slice(0, 2).map((r) => r.uri),
+      'demo://resource/dynamic/text/1',
+      'demo://resource/dynamic/blob/2',
+    ];
+    expect(uris.length).toBe(4);
+    for (const uri of uris) {
+      await expectSame(pair, (c) => c.readResource({ uri }, { cacheMode: 'bypass' }));
+    }
+  });
+
+  it('relays completion/complete for prompt and template arguments', async () => {
+    const requests = [
+      {
+        ref: { type: 'ref/prompt' as const, name: 'completable-prompt' },
+        argument: { name: 'department', value: 'S' },
+      },
+      {
+        ref: { type: 'ref/prompt' as const, name: 'completable-prompt' },
+        argument: { name: 'name', value: '' },
+        context: { arguments: { department: 'Engineering' } },
+      },
+      {
+        ref: { type: 'ref/resource' as const, uri: 'demo://resource/dynamic/text/{resourceId}' },
+        argument: { name: 'resourceId', value: '7' },
+      },
+    ];
+    for (const params of requests) {
+      const direct = await expectSame(pair, (c) => c.complete(params));
+      expect(JSON.stringify(direct)).toContain('values');
+    }
+  });
+
+  it('relays logging/setLevel, resources/subscribe and ping', async () => {
+    await expectSame(pair, (c) => c.setLoggingLevel('debug'));
+    await expectSame(pair, (c) => c.subscribeResource({ uri: 'demo://resource/dynamic/text/1' }));
+    await expectSame(pair, (c) => c.unsubscribeResource({ uri: 'demo://resource/dynamic/text/1' }));
+    await expectSame(pair, (c) => c.ping());
+  });
+
+  it('relays an unknown resource as the server answered it', async () => {
+    await expectSame(pair, (c) =>
+      c.readResource({ uri: 'demo://resource/dynamic/text/not-a-number' }, { cacheMode: 'bypass' }),
+    );
+  });
+});
+
+// ---- capability-dependent tools --------------------------------------------------------------
+
+describe('when clients with different capabilities use server-everything through one home', () => {
+  const VARIANTS: [string, ClientCapabilities][] = [
+    ['no capabilities', {}],
+    ['sampling', { sampling: {} }],
+    ['elicitation', { elicitation: { form: {} } }],
+    ['roots', { roots: { listChanged: true } }],
+    ['sampling, elicitation and roots', { sampling: {}, elicitation: {}, roots: {} }],
+    ['no capabilities again', {}],
+  ];
+  const home = createTempHome();
+  afterAll(() => {
+    home[Symbol.dispose]();
+  });
+
+  it.each(VARIANTS)(
+    'shows the tools a direct client with %s sees and keeps the server verified',
+    async (_label, capabilities) => {
+      const cleanup: Cleanup[] = [];
+      try {
+        const direct = await connectDirect(everythingServer(), capabilities);
+        cleanup.push(direct);
+        const through = await connectThroughHoldfast({
+          home: home.home,
+          name: 'everything',
+          server: everythingServer(),
+          capabilities,
+        });
+        cleanup.push(through);
+        const [directTools, throughTools] = await Promise.all([
+          toolNames(direct),
+          toolNames(through.client),
+        ]);
+        expect(throughTools).toEqual(directTools);
+        expect(serverStatus(home.home, 'everything')).toBe('verified');
+        const echo = await through.client.callTool({ name: 'echo', arguments: { message: 'x' } });
+        expect(echo.isError).not.toBe(true);
+      } finally {
+        await disposeAll(cleanup);
+      }
+    },
+  );
+});
+
+// ---- server-filesystem ------------------------------------------------------------------------
+
+describe('holdfast run in front of server-filesystem', () => {
+  const cleanup: Cleanup[] = [];
+  let pair: Pair;
+  let roots: { direct: string; through: string };
+
+  /** Each side has its own identical directory; its path is replaced by `<root>` to compare. */
+  const normalize = (value: unknown, side: 'direct' | 'through'): unknown =>
+    replaceText(value, roots[side], '<root>');
+  const at = (side: 'direct' | 'through', ...parts: string[]) => join(roots[side], ...parts);
+  const sideOf = (pair_: Pair, client: Client): 'direct' | 'through' =>
+    client === pair_.direct ? 'direct' : 'through';
+
+  beforeAll(async () => {
+    const directDir = createTempDir('holdfast-fs-direct-');
+    const throughDir = createTempDir('holdfast-fs-through-');
+    cleanup.push(directDir, throughDir);
+    seedFiles(directDir.dir);
+    seedFiles(throughDir.dir);
+    roots = { direct: directDir.dir, through: throughDir.dir };
+    pair = await openPair(
+      cleanup,
+      filesystemServer(directDir.dir),
+      filesystemServer(throughDir.dir),
+    );
+  });
+  afterAll(() => disposeAll(cleanup));
+
+  it('relays the initialize result and the tool list', async () => {
+    expect(initializeView(pair.through)).toEqual(initializeView(pair.direct));
+    const [direct, through] = await Promise.all([
+      listSurface(pair.direct),
+      listSurface(pair.through),
+    ]);
+    expect(Object.keys(direct)).toContain('tools');
+    expect(through).toEqual(direct);
+  });
+
+  it('relays reads, listings, searches, writes and errors unchanged', async () => {
+    const calls: [string, (side: 'direct' | 'through') => Record<string, unknown>][] = [
+      ['list_allowed_directories', () => ({})],
+      ['list_directory', (s) => ({ path: at(s) })],
+      ['list_directory_with_sizes', (s) => ({ path: at(s), sortBy: 'name' })],
+      ['directory_tree', (s) => ({ path: at(s) })],
+      ['read_text_file', (s) => ({ path: at(s, 'alpha.txt') })],
+      ['read_text_file', (s) => ({ path: at(s, 'alpha.txt'), head: 1 })],
+      [
+        'read_multiple_files',
+        (s) => ({ paths: [at(s, 'beta.md'), at(s, 'nested', 'gamma.json')] }),
+      ],
+      ['search_files', (s) => ({ path: at(s), pattern: '**/*.json' })],
+      ['write_file', (s) => ({ path: at(s, 'written.txt'), content: 'written through MCP\n' })],
+      ['read_text_file', (s) => ({ path: at(s, 'written.txt') })],
+      [
+        'edit_file',
+        (s) => ({
+          path: at(s, 'written.txt'),
+          edits: [{ oldText: 'written', newText: 'edited' }],
+          dryRun: true,
+        }),
+      ],
+      ['read_text_file', () => ({ path: '/etc/hostname' })],
+      ['read_text_file', (s) => ({ path: at(s, 'missing.txt') })],
+    ];
+    for (const [name, args] of calls) {
+      await expectSame(
+        pair,
+        (c) => c.callTool({ name, arguments: args(sideOf(pair, c)) }),
+        normalize,
+      );
+    }
+    expect(readFileSync(at('through', 'written.txt'), 'utf8')).toBe('written through MCP\n');
+  });
+
+  it('relays ping and answers optional methods as the server does', async () => {
+    await expectSame(pair, (c) => c.ping());
+    await expectSame(pair, (c) => c.setLoggingLevel('info'));
+  });
+});
+
+// ---- server-memory ----------------------------------------------------------------------------
+
+describe('holdfast run in front of server-memory', () => {
+  const cleanup: Cleanup[] = [];
+  let pair: Pair;
+
+  beforeAll(async () => {
+    const dir = createTempDir('holdfast-memory-');
+    cleanup.push(dir);
+    pair = await openPair(
+      cleanup,
+      memoryServer(join(dir.dir, 'direct.jsonl')),
+      memoryServer(join(dir.dir, 'through.jsonl')),
+    );
+  });
+  afterAll(() => disposeAll(cleanup));
+
+  it('relays the initialize result and the tool list', async () => {
+    expect(initializeView(pair.through)).toEqual(initializeView(pair.direct));
+    const [direct, through] = await Promise.all([
+      listSurface(pair.direct),
+      listSurface(pair.through),
+    ]);
+    expect(Object.keys(byKey((await pair.direct.listTools()).tools, 'name'))).toContain(
+      'read_graph',
+    );
+    expect(through).toEqual(direct);
+  });
+
+  it('relays a stateful sequence of graph edits and queries unchanged', async () => {
+    const steps: [string, Record<string, unknown>][] = [
+      ['read_graph', {}],
+      [
+        'create_entities',
+        {
+          entities: [
+            { name: 'Ada', entityType: 'person', observations: ['writes programs'] },
+            { name: 'Engine', entityType: 'machine', observations: ['analytical'] },
+          ],
+        },
+      ],
+      [
+        'create_relations',
+        { relations: [{ from: 'Ada', to: 'Engine', relationType: 'programs' }] },
+      ],
+      ['add_observations', { observations: [{ entityName: 'Ada', contents: ['likes poetry'] }] }],
+      ['read_graph', {}],
+      ['search_nodes', { query: 'poetry' }],
+      ['open_nodes', { names: ['Engine'] }],
+      [
+        'delete_observations',
+        { deletions: [{ entityName: 'Ada', observations: ['likes poetry'] }] },
+      ],
+      ['delete_entities', { entityNames: ['Engine'] }],
+      ['read_graph', {}],
+      ['add_observations', { observations: [{ entityName: 'Nobody', contents: ['x'] }] }],
+    ];
+    for (const [name, args] of steps) {
+      await expectSame(pair, (c) => c.callTool({ name, arguments: args }));
+    }
+  });
+
+  it('relays ping', async () => {
+    await expectSame(pair, (c) => c.ping());
+  });
+});
+
+// ---- server→client requests, progress, logging, cancellation (rug-pull test server) -----------
+
+describe('holdfast run relaying server→client traffic of an interactive server', () => {
+  const CAPABILITIES: ClientCapabilities = {
+    sampling: {},
+    elicitation: { form: {} },
+    roots: { listChanged: true },
+  };
+  const cleanup: Cleanup[] = [];
+  let pair: Pair;
+  let recordFile: string;
+  const logs: { direct: unknown[]; through: unknown[] } = { direct: [], through: [] };
+
+  /** Each side's handlers answer with values naming the side, so a mix-up would show. */
+  function registerHandlers(client: Client, side: 'direct' | 'through'): void {
+    client.setRequestHandler('sampling/createMessage', (request) => {
+      const first = request.params.messages[0]?.content;
+      const question = first !== undefined && 'text' in first ? first.text : '';
+      return {
+        role: 'assistant',
+        model: `model-${side}`,
+        stopReason: 'endTurn',
+        content: { type: 'text', text: `answer to: ${question}` },
+      };
+    });
+    client.setRequestHandler('elicitation/create', () => ({
+      action: 'accept',
+      content: { notebook: `notebook-${side}` },
+    }));
+    client.setRequestHandler('roots/list', () => ({
+      roots: [{ uri: `file:///tmp/${side}`, name: `root-${side}` }],
+    }));
+    client.setNotificationHandler('notifications/message', (notification) => {
+      logs[side].push(notification.params);
+    });
+  }
+
+  beforeAll(async () => {
+    const dir = createTempDir('holdfast-interactive-');
+    cleanup.push(dir);
+    recordFile = join(dir.dir, 'received.jsonl');
+    pair = await openPair(
+      cleanup,
+      { interactive: true },
+      { interactive: true, recordFile },
+      CAPABILITIES,
+      'notes',
+    );
+    registerHandlers(pair.direct, 'direct');
+    registerHandlers(pair.through, 'through');
+  });
+  afterAll(() => disposeAll(cleanup));
+
+  it('relays sampling, elicitation and roots requests and the client answers', async () => {
+    const result = await pair.through.callTool({
+      name: 'ask_client',
+      arguments: { question: 'What is due today?' },
+    });
+    expect(result.isError).not.toBe(true);
+    const text = result.content[0]?.type === 'text' ? result.content[0].text : '';
+    expect(JSON.parse(text)).toEqual({
+      sampling: {
+        role: 'assistant',
+        model: 'model-through',
+        stopReason: 'endTurn',
+        content: { type: 'text', text: 'answer to: What is due today?' },
+      },
+      elicitation: { action: 'accept', content: { notebook: 'notebook-through' } },
+      roots: { roots: [{ uri: 'file:///tmp/through', name: 'root-through' }] },
+    });
+    const direct = await pair.direct.callTool({
+      name: 'ask_client',
+      arguments: { question: 'What is due today?' },
+    });
+    expect(replaceText(result, 'through', 'SIDE')).toEqual(replaceText(direct, 'direct', 'SIDE'));
+  });
+
+  it('relays progress notifications with the client’s progress token', async () => {
+    const progress: { direct: unknown[]; through: unknown[] } = { direct: [], through: [] };
+    const run = (c: Client, side: 'direct' | 'through') =>
+      c.callTool(
+        { name: 'report_progress', arguments: { steps: 3 } },
+        { onprogress: (p) => progress[side].push(p) },
+      );
+    const [direct, through] = await Promise.all([
+      run(pair.direct, 'direct'),
+      run(pair.through, 'through'),
+    ]);
+    expect(through).toEqual(direct);
+    expect(progress.through).toEqual([
+      { progress: 1, total: 3, message: 'step 1' },
+      { progress: 2, total: 3, message: 'step 2' },
+      { progress: 3, total: 3, message: 'step 3' },
+    ]);
+    expect(progress.through).toEqual(progress.direct);
+  });
+
+  it('relays logging/setLevel and the log notifications that follow', async () => {
+    await expectSame(pair, (c) => c.setLoggingLevel('warning'));
+    logs.direct.length = 0;
+    logs.through.length = 0;
+    for (const [level, message] of [
+      ['info', 'filtered out below warning'],
+      ['error', 'disk almost full'],
+    ]) {
+      await expectSame(pair, (c) =>
+        c.callTool({ name: 'log_message', arguments: { level, message } }),
+      );
+    }
+    await vi.waitFor(() => {
+      expect(logs.direct.length).toBeGreaterThan(0);
+      expect(logs.through).toEqual(logs.direct);
+    });
+    expect(logs.through).toContainEqual({
+      level: 'error',
+      logger: 'notes',
+      data: 'disk almost full',
+    });
+  });
+
+  it('relays cancellation: an aborted call sends notifications/cancelled to the server', async () => {
+    const controller = new AbortController();
+    const call = pair.through.callTool(
+      { name: 'slow', arguments: {} },
+      { signal: controller.signal },
+    );
+    const settled = call.then(
+      () => 'resolved',
+      (error: unknown) => (error instanceof Error ? error.name : 'rejected'),
+    );
+    const request = await vi.waitFor(() => {
+      const entry = readRecords(recordFile).find(
+        (r) => r.method === 'tools/call' && (r.params as { name?: string }).name === 'slow',
+      );
+      expect(entry).toBeDefined();
+      return entry as Recorded;
+    });
+    controller.abort('the user gave up');
+    expect(await settled).not.toBe('resolved');
+    const cancelled = await vi.waitFor(() => {
+      const entry = readRecords(recordFile).find((r) => r.method === 'notifications/cancelled');
+      expect(entry).toBeDefined();
+      return entry as Recorded;
+    });
+    expect(cancelled.kind).toBe('notification');
+    expect((cancelled.params as { requestId?: unknown }).requestId).toBe(request.id);
+    // The session is still usable afterwards.
+    await expectSame(pair, (c) => c.ping());
+  });
+});
+
+interface Recorded {
+  kind: 'request' | 'notification';
+  method: string;
+  id?: string | number;
+  params?: unknown;
+}
+
+function readRecords(file: string): Recorded[] {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Recorded);
+}
