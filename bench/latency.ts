@@ -270,7 +270,8 @@ export async function runLatency(
     for (let round = 0; round < rounds; round++) {
       const size = Math.min(options.blockSize, options.calls - round * options.blockSize);
       // Rotate the order each round so no path always runs first (or right after another).
-      const order = lives.map((_, i) => lives[(i + round) % lives.length]!);
+      const shift = round % lives.length;
+      const order = [...lives.slice(shift), ...lives.slice(0, shift)];
       const parts: string[] = [];
       for (const live of order) {
         if (live.aborted !== undefined) continue;

@@ -1,13 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
 
-import { approveCommand, quarantineCommand } from './commands/approve.js';
-import { diffCommand } from './commands/diff.js';
-import { runCommand } from './commands/run.js';
-import { serversCommand } from './commands/servers.js';
+import type { RunOptions } from './commands/run.js';
 import type { CliDeps, GlobalOptions } from './deps.js';
 import { EXIT } from './deps.js';
 
-/** Builds the command-line program; the only composition root (STYLE §1). */
+/**
+ * Builds the command-line program; the only composition root (STYLE §1). Commands are loaded when
+ * used, so `holdfast servers` does not pay for the MCP SDK's start-up.
+ */
 export function createProgram(deps: CliDeps, setExit: (code: number) => void): Command {
   const program = new Command('holdfast')
     .description('MCP security gateway: pins every server surface and fails closed on rug pulls')
@@ -19,7 +19,7 @@ export function createProgram(deps: CliDeps, setExit: (code: number) => void): C
     .configureOutput({
       writeOut: (s) => deps.stdout.write(s),
       writeErr: (s) => deps.stderr.write(s),
-      // Wrap help to the stream it is written to, not to process.stdout (80 columns otherwise).
+      // Wrap help to the stream it is written to, not to process.stdout; 80 columns otherwise.
       getOutHelpWidth: () => terminalWidth(deps.stdout),
       getErrHelpWidth: () => terminalWidth(deps.stderr),
     })
@@ -70,38 +70,34 @@ export function createProgram(deps: CliDeps, setExit: (code: number) => void): C
     )
     .argument('[command...]', 'the server command and its arguments, after --')
     .passThroughOptions()
-    .action(
-      async (
-        args: string[],
-        opts: Omit<Parameters<typeof runCommand>[0], 'command'>,
-        cmd: Command,
-      ) => {
-        const stopSignal = new Promise<string>((resolve) => {
-          for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
-            process.once(signal, () => resolve(signal));
-        });
-        setExit(
-          await runCommand({ ...opts, ...merged(cmd), command: args }, deps, {
-            stdin: process.stdin,
-            stdout: process.stdout,
-            cwd: process.cwd(),
-            stopSignal,
-          }),
-        );
-      },
-    );
+    .action(async (args: string[], opts: Omit<RunOptions, 'command'>, cmd: Command) => {
+      const stopSignal = new Promise<string>((resolve) => {
+        for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
+          process.once(signal, () => resolve(signal));
+      });
+      setExit(
+        await (
+          await import('./commands/run.js')
+        ).runCommand({ ...opts, ...merged(cmd), command: args }, deps, {
+          stdin: process.stdin,
+          stdout: process.stdout,
+          cwd: process.cwd(),
+          stopSignal,
+        }),
+      );
+    });
 
   command('servers')
     .description('list servers with their status and digests')
     .action(async (_opts: unknown, cmd: Command) =>
-      setExit(await serversCommand(merged(cmd), deps)),
+      setExit(await (await import('./commands/servers.js')).serversCommand(merged(cmd), deps)),
     );
 
   command('diff')
     .description('show what changed since approval, with hidden characters made visible')
     .argument('<name>', 'server name')
     .action(async (name: string, _opts: unknown, cmd: Command) =>
-      setExit(await diffCommand(name, merged(cmd), deps)),
+      setExit(await (await import('./commands/diff.js')).diffCommand(name, merged(cmd), deps)),
     );
 
   command('approve')
@@ -112,14 +108,20 @@ export function createProgram(deps: CliDeps, setExit: (code: number) => void): C
       'the observed surface digest you reviewed (from holdfast diff)',
     )
     .action(async (name: string, opts: { digest: string }, cmd: Command) =>
-      setExit(await approveCommand(name, { ...merged(cmd), digest: opts.digest }, deps)),
+      setExit(
+        await (
+          await import('./commands/approve.js')
+        ).approveCommand(name, { ...merged(cmd), digest: opts.digest }, deps),
+      ),
     );
 
   command('quarantine')
     .description('disable a server until it is approved again')
     .argument('<name>', 'server name')
     .action(async (name: string, _opts: unknown, cmd: Command) =>
-      setExit(await quarantineCommand(name, merged(cmd), deps)),
+      setExit(
+        await (await import('./commands/approve.js')).quarantineCommand(name, merged(cmd), deps),
+      ),
     );
 
   return program;
@@ -135,8 +137,8 @@ export function commanderExitCode(error: unknown): number | undefined {
   return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
 }
 
-/** The column count of a terminal stream; undefined for pipes, files and test doubles. */
-function terminalWidth(stream: object): number | undefined {
+/** The column count of a terminal stream; 80 for pipes, files and test doubles. */
+function terminalWidth(stream: object): number {
   const { isTTY, columns } = stream as { isTTY?: unknown; columns?: unknown };
-  return isTTY === true && typeof columns === 'number' && columns > 0 ? columns : undefined;
+  return isTTY === true && typeof columns === 'number' && columns > 0 ? columns : 80;
 }

@@ -426,9 +426,10 @@ export class GatewaySession {
       const stored = await this.#options.store.update(name, (current) =>
         applyObservation(current, observation, posture, { name, now: clock.now() }),
       );
+      const previous = this.#record?.status;
       this.#observation = observation;
       this.#record = stored;
-      if (stored !== undefined && stored.status !== 'verified') {
+      if (stored !== undefined && stored.status !== 'verified' && stored.status !== previous) {
         this.#options.log(
           `server "${name}" is ${stored.status}: ${stored.reason}. Review with: holdfast diff ${name}`,
         );

@@ -58,16 +58,22 @@ export function approvedInitializeResult(
   const baseline = record?.baseline ?? null;
   if (baseline === null) {
     const { instructions: _hidden, ...rest } = result;
-    return { ...rest, serverInfo: { name: options.name, version: '0.0.0-pending-approval' } };
+    return { ...rest, serverInfo: neutralServerInfo(options.name) };
   }
   if (digestEquals(baseline.digests.server, serverItemDigest)) return result;
   const { instructions: _hidden, ...rest } = result;
   const approved = baseline.surface.server;
   const substituted: JsonObject = { ...rest };
-  if (approved['serverInfo'] !== undefined) substituted['serverInfo'] = approved['serverInfo'];
+  // Never fall back to the received serverInfo: its name, title and description are server text.
+  substituted['serverInfo'] = approved['serverInfo'] ?? neutralServerInfo(options.name);
   if (approved['capabilities'] !== undefined)
     substituted['capabilities'] = approved['capabilities'];
   if (approved['instructions'] !== undefined)
     substituted['instructions'] = approved['instructions'];
   return substituted;
+}
+
+/** The serverInfo shown while nothing about the server item is approved. */
+function neutralServerInfo(name: string): JsonObject {
+  return { name, version: '0.0.0-pending-approval' };
 }

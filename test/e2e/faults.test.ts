@@ -345,7 +345,7 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
       });
       await c.client.listTools(undefined, { cacheMode: 'bypass' });
 
-      const error = await rejectionOf(call(c, 'search_notes', { query: 'x' }, 15_000));
+      const error = await rejectionOf(call(c, 'search_notes', { query: 'x' }, 10_000));
       expect(c.stderr()).toMatch(/will not forward.*oversize/);
       // The error must come from holdfast, not from the client giving up (a hang).
       expect(error.message).toMatch(/^holdfast: /);
@@ -448,6 +448,7 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
       const recordFile = join(home.home, 'received.jsonl');
       await using h = spawnHoldfast({ home: home.home, server: { recordFile } });
       await h.initialize();
+      await h.request('tools/list');
       const before = recorded(recordFile).length;
       await h.writeLine('this is not json {');
       await h.writeLine('{"jsonrpc":"2.0","id":"half",');
@@ -505,6 +506,22 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
       expect(deepPing.error).toBeDefined();
       expect(callsReceived(recordFile)).toEqual([]);
       expect(recorded(recordFile).filter((e) => JSON.stringify(e).includes('[[[['))).toEqual([]);
+    });
+
+    it('does not forward a request nested deeper than max_depth to the server', async () => {
+      using home = createTempHome();
+      const recordFile = join(home.home, 'received.jsonl');
+      await using h = spawnHoldfast({ home: home.home, server: { recordFile } });
+      await h.initialize();
+      await h.request('tools/list');
+      // 1,000 levels: far beyond the default max_depth (64), yet shallow enough to serialize.
+      const deep = `${'['.repeat(1_000)}${']'.repeat(1_000)}`;
+
+      const answer = await h.request('ping', { x: JSON.parse(deep) as unknown });
+      const forwarded = recorded(recordFile).filter((e) => JSON.stringify(e).includes('[[[['));
+      expect(forwarded.map((e) => `${e.kind} ${e.method}`)).toEqual([]);
+      expect(answer.error?.message).toMatch(/^holdfast: /);
+      await expectRawAlive(h);
     });
   });
 

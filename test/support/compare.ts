@@ -93,6 +93,8 @@ export function initializeView(client: Client): unknown {
     serverInfo: client.getServerVersion(),
     capabilities: client.getServerCapabilities(),
     instructions: client.getInstructions(),
+    protocolVersion: client.getNegotiatedProtocolVersion(),
+    era: client.getProtocolEra(),
   };
 }
 
@@ -134,4 +136,21 @@ export async function outcome(run: () => Promise<unknown>): Promise<unknown> {
 /** Replaces every occurrence of `from` in a JSON-serializable value (paths that differ per side). */
 export function replaceText(value: unknown, from: string, to: string): unknown {
   return JSON.parse(JSON.stringify(value).split(from).join(to)) as unknown;
+}
+
+/**
+ * Collects the params of every `notifications/progress` the client receives, token included.
+ *
+ * Works around an SDK client race: `Protocol` runs notification handlers in a microtask but settles
+ * responses synchronously, so when progress notifications and the final response arrive in one
+ * stdout read, the response deletes the `onprogress` callback before the queued notifications are
+ * dispatched ("unknown token"), and `onprogress` misses them. This replaces the SDK's progress
+ * handler, so callers still pass `onprogress` (to get a token) but read progress from here.
+ */
+export function collectProgress(client: Client): unknown[] {
+  const seen: unknown[] = [];
+  client.setNotificationHandler('notifications/progress', (notification) => {
+    seen.push(notification.params);
+  });
+  return seen;
 }

@@ -48,7 +48,11 @@ export interface RawHoldfast extends AsyncDisposable {
   /** Sends one JSON-RPC message. */
   send(message: Record<string, unknown>): Promise<void>;
   /** Sends a request and waits (bounded) for the response with the same id. */
-  request(method: string, params?: Record<string, unknown>, timeoutMs?: number): Promise<RawResponse>;
+  request(
+    method: string,
+    params?: Record<string, unknown>,
+    timeoutMs?: number,
+  ): Promise<RawResponse>;
   /** Waits (bounded) for the response to `id`. */
   response(id: string | number, timeoutMs?: number): Promise<RawResponse>;
   /** `initialize` then `notifications/initialized`; returns the initialize response. */
@@ -179,7 +183,10 @@ export function spawnHoldfast(options: RawSpawnOptions): RawHoldfast {
     });
 
   let nextId = 1;
-  const response = async (id: string | number, timeoutMs = DEFAULT_WAIT_MS): Promise<RawResponse> => {
+  const response = async (
+    id: string | number,
+    timeoutMs = DEFAULT_WAIT_MS,
+  ): Promise<RawResponse> => {
     await waitUntil(
       () => findResponse(id) !== undefined || exit !== undefined,
       `the response to ${JSON.stringify(id)}`,

@@ -27,7 +27,7 @@ function surfaceWith(...tools: JsonObject[]): Surface {
   return {
     server: { serverInfo: { name: 'notes', version: '1.0.0' }, capabilities: { tools: {} } },
     launch: { command: 'node', args: ['notes.js'] },
-    tools: Object.fromEntries(tools.map((tool) => [String(tool['name']), tool])),
+    tools: Object.fromEntries(tools.map((tool) => [tool['name'] as string, tool])),
     prompts: {},
     resources: {},
     resourceTemplates: {},

@@ -1,0 +1,24 @@
+import { it } from 'vitest';
+import { connectDirect, connectThroughHoldfast, createTempHome, runCliJson } from '../support/holdfast.js';
+import { everythingServer, toolNames } from '../support/compare.js';
+it('debug', async () => {
+  using home = createTempHome();
+  let t = Date.now();
+  const lap = (s: string) => { console.log(s, Date.now() - t); t = Date.now(); };
+  const d = await connectDirect(everythingServer(), {});
+  lap('direct connect');
+  const c = await connectThroughHoldfast({ home: home.home, name: 'e', server: everythingServer() });
+  lap('through connect');
+  await toolNames(d); lap('direct list');
+  await toolNames(c.client); lap('through list');
+  runCliJson(['servers'], home.home); lap('servers');
+  await d.close(); lap('direct close');
+  await c.client.close(); lap('through close');
+  const c2 = await connectThroughHoldfast({ home: home.home, name: 'e', server: everythingServer(), capabilities: { sampling: {} } });
+  lap('through connect 2');
+  console.log(await toolNames(c2.client)); lap('through list 2');
+  console.log(JSON.stringify(runCliJson(['servers'], home.home))); lap('servers');
+  console.log(await c2.client.callTool({ name: 'trigger-sampling-request', arguments: { prompt: 'x' } }));
+  await c2.client.close(); lap('through close');
+  console.log(c2.stderr());
+});
