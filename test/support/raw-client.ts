@@ -162,8 +162,7 @@ export function spawnHoldfast(options: RawSpawnOptions): RawHoldfast {
     for (const line of stdoutLines) {
       const message = tryParse(line);
       if (
-        message !== undefined &&
-        message['id'] === id &&
+        message?.['id'] === id &&
         !('method' in message) &&
         ('result' in message || 'error' in message)
       ) {

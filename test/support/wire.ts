@@ -1,0 +1,95 @@
+/**
+ * In-process wiring for gateway tests (STYLE §4): the official SDK client ↔ GatewaySession ↔ an SDK
+ * McpServer, over two linked in-memory transport pairs, with every message the server received
+ * recorded so tests can prove a denied call never reached it.
+ */
+import type { JSONRPCMessage } from '@modelcontextprotocol/client';
+import { Client } from '@modelcontextprotocol/client';
+import { InMemoryTransport, McpServer } from '@modelcontextprotocol/server';
+import { z } from 'zod';
+
+import type { GatewayOptions } from '../../src/gateway/index.js';
+import { GatewaySession } from '../../src/gateway/index.js';
+import type { MemoryPinStore } from '../../src/store/index.js';
+import { createMemoryPinStore } from '../../src/store/index.js';
+
+/** A linked client, gateway and upstream server. */
+export interface Wired extends AsyncDisposable {
+  client: Client;
+  store: MemoryPinStore;
+  /** Methods of every message the upstream server received, in order. */
+  upstreamMethods: () => string[];
+  logs: string[];
+}
+
+/** Builds the notes server used by in-process tests. */
+export function createNotesServer(): McpServer {
+  const server = new McpServer(
+    { name: 'notes', version: '1.0.0' },
+    { instructions: 'Notes server.' },
+  );
+  server.registerTool(
+    'search_notes',
+    { description: 'Search notes.', inputSchema: z.object({ query: z.string() }) },
+    ({ query }) => ({ content: [{ type: 'text', text: `found ${query}` }] }),
+  );
+  server.registerPrompt(
+    'summarize',
+    { description: 'Summarize notes.', argsSchema: z.object({ topic: z.string() }) },
+    ({ topic }) => ({
+      messages: [{ role: 'user', content: { type: 'text', text: `Summarize ${topic}` } }],
+    }),
+  );
+  return server;
+}
+
+/** Wires client → gateway → server, all in memory. */
+export async function wire(
+  options: Partial<GatewayOptions> & { store?: MemoryPinStore } = {},
+): Promise<Wired> {
+  const store = options.store ?? createMemoryPinStore();
+  const [clientSide, gatewayDown] = InMemoryTransport.createLinkedPair();
+  const [gatewayUp, serverSide] = InMemoryTransport.createLinkedPair();
+  const received: string[] = [];
+  const server = createNotesServer();
+  await server.connect(serverSide);
+  const deliver = serverSide.onmessage;
+  serverSide.onmessage = (message: JSONRPCMessage, extra) => {
+    if ('method' in message) received.push(message.method);
+    deliver?.(message, extra);
+  };
+  const logs: string[] = [];
+  const session = new GatewaySession(gatewayDown, gatewayUp, {
+    name: 'notes',
+    store,
+    posture: 'discovery',
+    launch: { kind: 'test' },
+    clock: { now: () => 1_700_000_000_000 },
+    log: (line) => logs.push(line),
+    recheck: 'on-list',
+    recheckIntervalMs: null,
+    allowUnknownArguments: false,
+    requestTimeoutMs: 5_000,
+    limits: { maxItems: 100, maxPages: 10 },
+    ...options,
+  });
+  await session.start();
+  // In-memory transports hand over objects, `undefined` members included; a real wire would not.
+  const relay = gatewayUp.onmessage;
+  gatewayUp.onmessage = (message: JSONRPCMessage, extra) => {
+    relay?.(JSON.parse(JSON.stringify(message)) as JSONRPCMessage, extra);
+  };
+  const client = new Client({ name: 'test', version: '1.0.0' });
+  await client.connect(clientSide);
+  return {
+    client,
+    store,
+    upstreamMethods: () => [...received],
+    logs,
+    [Symbol.asyncDispose]: async () => {
+      await client.close();
+      await session.close('test done');
+      await server.close();
+    },
+  };
+}
