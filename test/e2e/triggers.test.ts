@@ -15,7 +15,7 @@ import type { RugpullConfig } from '../support/rugpull-config.js';
 
 const HONEST_INSTRUCTIONS = 'Notes server. Use search_notes to find notes.';
 
-async function tools(c: Connected): Promise<{ name: string; description?: string }[]> {
+async function tools(c: Connected): Promise<unknown[]> {
   return (await c.client.listTools(undefined, { cacheMode: 'bypass' })).tools;
 }
 

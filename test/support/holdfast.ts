@@ -101,9 +101,8 @@ export async function connectThroughHoldfast(options: ConnectOptions): Promise<C
       '--name',
       options.name ?? 'notes',
       ...(options.runArgs ?? []),
-      '--',
-      upstream.command,
-      ...upstream.args,
+      // An empty command means the run arguments name the upstream (`--url`).
+      ...(upstream.command === '' ? [] : ['--', upstream.command, ...upstream.args]),
     ],
     env,
     stderr: 'pipe',

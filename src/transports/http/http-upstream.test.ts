@@ -1,52 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
 
 import { Client, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import type { RunningEverything } from '../../../test/support/everything-http.js';
+import { startEverything } from '../../../test/support/everything-http.js';
 import { UpstreamError } from '../../shared/errors.js';
 import {
   createGuardedFetch,
   createHttpUpstream,
   type HttpUpstreamOptions,
 } from './http-upstream.js';
-
-/**
- * Makes server-everything (which calls `app.listen(process.env.PORT)`) bind to 127.0.0.1 only and
- * print the port the OS chose for PORT=0, so tests need neither fixed ports nor sleeps.
- */
-const PRELOAD = `import net from 'node:net';
-const listen = net.Server.prototype.listen;
-net.Server.prototype.listen = function (...args) {
-  if (typeof args[0] !== 'object' && typeof args[1] === 'function') args.splice(1, 0, '127.0.0.1');
-  this.once('listening', () => process.stderr.write('HOLDFAST_PORT=' + this.address().port + '\\n'));
-  return listen.apply(this, args);
-};`;
-const EVERYTHING = createRequire(import.meta.url).resolve(
-  '@modelcontextprotocol/server-everything/dist/index.js',
-);
-const children: ChildProcess[] = [];
-
-async function startEverything(mode: 'sse' | 'streamableHttp'): Promise<number> {
-  const preload = `data:text/javascript,${encodeURIComponent(PRELOAD)}`;
-  const child = spawn(process.execPath, ['--import', preload, EVERYTHING, mode], {
-    env: { PATH: process.env['PATH'] ?? '', PORT: '0' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  children.push(child);
-  const stderr = child.stderr;
-  for await (const line of createInterface({ input: stderr })) {
-    if (line.startsWith('HOLDFAST_PORT=')) {
-      stderr.resume(); // keep draining so the server never blocks on a full pipe
-      return Number(line.slice('HOLDFAST_PORT='.length));
-    }
-  }
-  throw new Error(`server-everything ${mode} exited before listening`);
-}
 
 async function listTools(
   transport: Transport,
@@ -66,23 +32,15 @@ async function listTools(
 
 let streamablePort = 0;
 let ssePort = 0;
+const servers: RunningEverything[] = [];
 
 beforeAll(async () => {
-  [streamablePort, ssePort] = await Promise.all([
-    startEverything('streamableHttp'),
-    startEverything('sse'),
-  ]);
+  servers.push(...(await Promise.all([startEverything('streamableHttp'), startEverything('sse')])));
+  [streamablePort, ssePort] = servers.map((s) => s.port) as [number, number];
 });
 
 afterAll(async () => {
-  await Promise.all(
-    children.map(async (child) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGKILL');
-      await exited;
-    }),
-  );
+  await Promise.all(servers.map((s) => s[Symbol.asyncDispose]()));
 });
 
 describe('createHttpUpstream against server-everything', () => {
