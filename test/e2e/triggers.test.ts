@@ -2,7 +2,7 @@
  * The trigger axis of DESIGN §1: a change after N listings, after a delay, on a specific argument,
  * on the second launch, and only for some clients (a split view). Each is caught and fails closed.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -149,5 +149,24 @@ describe('when the server shows different definitions to different clients (spli
     expect(statusOf(home.home)).toBe('changed');
     expect((await callSearch(agent)).isError).toBe(true);
     expect(agent.received()).not.toContain('id_rsa');
+  });
+});
+
+describe('periodic re-probe', () => {
+  it('catches a silent change while the client is idle', async () => {
+    using home = createTempHome();
+    const config = join(home.home, 'holdfast.yaml');
+    writeFileSync(config, 'recheck_interval: 1\n');
+    await using c = await connectThroughHoldfast({
+      home: home.home,
+      runArgs: ['--config', config],
+      server: { trigger: { kind: 'after-ms', ms: 200 }, change: 'tool-added', signal: 'silent' },
+    });
+    await c.client.listTools(undefined, { cacheMode: 'bypass' });
+    // Nobody lists or calls: only the gateway's own periodic probe can notice.
+    await c.waitForStderr(/server "notes" is changed/);
+    expect(statusOf(home.home)).toBe('changed');
+    expect((await callSearch(c)).isError).toBe(true);
+    expect(c.received()).not.toContain('export_notes');
   });
 });

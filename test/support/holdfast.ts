@@ -63,6 +63,8 @@ export interface Connected extends AsyncDisposable {
   client: Client;
   transport: StdioClientTransport;
   stderr: () => string;
+  /** Resolves when holdfast's stderr matches `pattern`; rejects after `timeoutMs`. */
+  waitForStderr: (pattern: RegExp, timeoutMs?: number) => Promise<void>;
   /** Every message the client received, serialized: proves what never reached it. */
   received: () => string;
 }
@@ -120,6 +122,24 @@ export async function connectThroughHoldfast(options: ConnectOptions): Promise<C
     client,
     transport,
     stderr: () => stderrText,
+    waitForStderr: (pattern, timeoutMs = 20_000) =>
+      new Promise<void>((resolve, reject) => {
+        if (pattern.test(stderrText)) {
+          resolve();
+          return;
+        }
+        const timer = setTimeout(() => {
+          stderr?.off('data', check);
+          reject(new Error(`stderr never matched ${String(pattern)}:\n${stderrText}`));
+        }, timeoutMs);
+        const check = (): void => {
+          if (!pattern.test(stderrText)) return;
+          clearTimeout(timer);
+          stderr?.off('data', check);
+          resolve();
+        };
+        stderr?.on('data', check);
+      }),
     received,
     [Symbol.asyncDispose]: async () => {
       await client.close();
