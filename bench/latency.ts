@@ -15,7 +15,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 import { childPids, cpuNs } from './proc.js';
 import type { Summary } from './stats.js';
-import { median, summarize } from './stats.js';
+import { summarize } from './stats.js';
 
 /** Repository root (bench/..). */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -52,8 +52,9 @@ export interface PathResult {
   id: string;
   label: string;
   summary: Summary;
-  /** p50 of each measured block, in round order (ms). */
+  /** p50 and p99 of each measured block, in round order (ms). */
   blockP50: number[];
+  blockP99: number[];
   /** Why measuring stopped early, if it did. */
   aborted?: string;
   /** On-CPU time per measured call (µs): the gateway process, if any, and the upstream server. */
@@ -88,6 +89,7 @@ interface Live {
   stderr: () => string;
   samples: number[];
   blockP50: number[];
+  blockP99: number[];
   spentMs: number;
   aborted?: string;
   cpu: { gateway: number; upstream: number; ok: boolean };
@@ -106,7 +108,18 @@ async function connect(spec: PathSpec): Promise<Live> {
   } else {
     home = mkdtempSync(join(tmpdir(), 'holdfast-bench-'));
     command = process.execPath;
+    // BENCH_CPU_PROF=DIR: V8 CPU profiles of the gateway processes, to see where their time goes.
+    const profileDir = process.env['BENCH_CPU_PROF'];
+    const profile =
+      profileDir === undefined || profileDir === ''
+        ? []
+        : [
+            '--cpu-prof',
+            `--cpu-prof-dir=${profileDir}`,
+            `--cpu-prof-name=holdfast-${spec.id}.cpuprofile`,
+          ];
     args = [
+      ...profile,
       HOLDFAST_BIN,
       'run',
       '--home',
@@ -133,25 +146,37 @@ async function connect(spec: PathSpec): Promise<Live> {
     stderr: () => stderrText,
     samples: [],
     blockP50: [],
+    blockP99: [],
     spentMs: 0,
     cpu: { gateway: 0, upstream: 0, ok: true },
     sent: new Map(),
     counting: false,
     seq: 0,
   };
-  await client.connect(transport);
-  // Count what the client puts on the wire while measuring (after connect wrapped `send`).
-  const send = transport.send.bind(transport);
-  transport.send = (message: JSONRPCMessage): Promise<void> => {
-    if (live.counting) {
-      const method = 'method' in message ? message.method : 'response';
-      live.sent.set(method, (live.sent.get(method) ?? 0) + 1);
-    }
-    return send(message);
-  };
-  const { tools } = await client.listTools();
-  if (!tools.some((t) => t.name === 'echo')) {
-    throw new Error(`${spec.id}: the echo tool is not listed\n${stderrText}`);
+  try {
+    await client.connect(transport);
+    // Count what the client puts on the wire while measuring (after connect wrapped `send`).
+    const send = transport.send.bind(transport);
+    transport.send = (message: JSONRPCMessage): Promise<void> => {
+      if (live.counting) {
+        const method = 'method' in message ? message.method : 'response';
+        live.sent.set(method, (live.sent.get(method) ?? 0) + 1);
+      }
+      return send(message);
+    };
+    const { tools } = await client.listTools();
+    if (!tools.some((t) => t.name === 'echo')) throw new Error('the echo tool is not listed');
+  } catch (error) {
+    await closeLive(live);
+    const log = stderrText
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .slice(0, 3)
+      .join(' | ')
+      .slice(0, 400);
+    throw new Error(`${(error as Error).message}${log === '' ? '' : `; stderr: ${log}`}`, {
+      cause: error,
+    });
   }
   return live;
 }
@@ -252,10 +277,27 @@ export async function runLatency(
 ): Promise<LatencyResults> {
   const started = performance.now();
   const lives: Live[] = [];
+  const failed: PathResult[] = [];
   try {
     for (const spec of paths) {
       options.progress(`starting ${spec.label}`);
-      lives.push(await connect(spec));
+      try {
+        lives.push(await connect(spec));
+      } catch (error) {
+        // Report the path as aborted and measure the others.
+        const reason = `could not start: ${(error as Error).message}`;
+        options.progress(`  ${spec.id} ${reason}`);
+        failed.push({
+          id: spec.id,
+          label: spec.label,
+          summary: summarize([]),
+          blockP50: [],
+          blockP99: [],
+          aborted: reason,
+          cpuUsPerCall: {},
+          sentPerCall: {},
+        });
+      }
     }
     for (const live of lives) {
       options.progress(`warming up ${live.spec.id}: ${options.warmup} calls`);
@@ -278,8 +320,9 @@ export async function runLatency(
         const samples = await runBlock(live, size, options, true);
         live.samples.push(...samples);
         if (samples.length > 0) {
-          const p50 = summarize(samples).p50;
+          const { p50, p99 } = summarize(samples);
           live.blockP50.push(p50);
+          live.blockP99.push(p99);
           parts.push(`${live.spec.id} p50 ${p50.toFixed(3)} ms`);
         }
         const reason = abortReason(live);
@@ -295,7 +338,11 @@ export async function runLatency(
         variantTimeLimitMs: options.variantTimeLimitMs,
         callTimeoutMs: options.callTimeoutMs,
       },
-      paths: lives.map((live) => toResult(live)),
+      paths: paths.flatMap((spec) => {
+        const live = lives.find((l) => l.spec === spec);
+        const result = live === undefined ? failed.find((f) => f.id === spec.id) : toResult(live);
+        return result === undefined ? [] : [result];
+      }),
       wallMs: performance.now() - started,
     };
   } finally {
@@ -319,6 +366,7 @@ function toResult(live: Live): PathResult {
     label: live.spec.label,
     summary: summarize(live.samples),
     blockP50: live.blockP50,
+    blockP99: live.blockP99,
     cpuUsPerCall,
     sentPerCall,
   };
@@ -326,16 +374,15 @@ function toResult(live: Live): PathResult {
   return result;
 }
 
-/** Per-round differences of block p50s (path − direct), for a noise estimate. */
-export function pairedBlockDiffs(direct: PathResult, other: PathResult): number[] {
-  const n = Math.min(direct.blockP50.length, other.blockP50.length);
+/** Per-round differences of block percentiles (path − direct), for a noise estimate. */
+export function pairedBlockDiffs(
+  direct: PathResult,
+  other: PathResult,
+  which: 'blockP50' | 'blockP99' = 'blockP50',
+): number[] {
+  const a = direct[which];
+  const b = other[which];
   const diffs: number[] = [];
-  for (let i = 0; i < n; i++) diffs.push((other.blockP50[i] ?? 0) - (direct.blockP50[i] ?? 0));
+  for (let i = 0; i < Math.min(a.length, b.length); i++) diffs.push((b[i] ?? 0) - (a[i] ?? 0));
   return diffs;
-}
-
-/** Median of the per-round differences, or NaN when there are none. */
-export function medianBlockDiff(direct: PathResult, other: PathResult): number {
-  const diffs = pairedBlockDiffs(direct, other);
-  return diffs.length === 0 ? Number.NaN : median(diffs);
 }

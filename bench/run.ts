@@ -8,11 +8,15 @@
  *   BENCH_BLOCK   calls per block; paths alternate block by block (default 500)
  *   BENCH_WARMUP  unmeasured calls per path first (default 500)
  *   BENCH_MICRO   0 to skip the micro-benchmarks
+ *   BENCH_CPU_PROF  a directory: write V8 CPU profiles of the gateway processes there
+ *                 (summarize with bench/profile-summary.ts; they slow the run down)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, type } from 'node:os';
 import { join } from 'node:path';
+
+import { format, resolveConfig } from 'prettier';
 
 import { HOLDFAST_BIN, REPO_ROOT, runLatency } from './latency.js';
 import type { MicroResults } from './micro.js';
@@ -90,7 +94,10 @@ async function main(): Promise<void> {
   env.loadEnd = loadavg();
   const report: BenchReport = { env, latency, micro };
   console.log(`\n${renderText(report)}\n`);
-  writeFileSync(REPORT_PATH, renderMarkdown(report));
+  // Formatted like the rest of the repository, so `npm run format:check` stays clean.
+  const markdown = renderMarkdown(report);
+  const config = (await resolveConfig(REPORT_PATH)) ?? {};
+  writeFileSync(REPORT_PATH, await format(markdown, { ...config, filepath: REPORT_PATH }));
   progress(`wrote ${REPORT_PATH}`);
 }
 

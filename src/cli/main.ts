@@ -5,6 +5,8 @@ import { EXIT } from './deps.js';
 import { commanderExitCode, createProgram } from './program.js';
 
 async function main(): Promise<void> {
+  // Before any schema is compiled: patterns in approved schemas run in linear time.
+  enableLinearRegExpEngine();
   const deps: CliDeps = {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -7,6 +7,12 @@ import { computeSurfaceDigests, profileDigest } from '../surface/digest.js';
 import type { JsonObject, JsonValue, Surface } from '../surface/types.js';
 import { type CallVerdict, decideCall, type GateInput, toDeniedToolResult } from './gate.js';
 
+/** The value, or a test failure when it is missing. */
+function defined<T>(value: T | null | undefined): T {
+  if (value === null || value === undefined) throw new Error('expected a value');
+  return value;
+}
+
 const T0 = 1_767_225_600_000;
 const PROFILE = profileDigest('2025-11-25', {});
 
@@ -159,7 +165,10 @@ describe('decideCall', () => {
     it('denies a tool the server lists but nobody approved', () => {
       const extra: JsonObject = { name: 'sampleLLM', description: 'x', inputSchema: {} };
       const observation = observe([SEARCH, DELETE, extra]);
-      const verdict = decideCall(input({ observation, toolName: 'sampleLLM', args: {} }), validator);
+      const verdict = decideCall(
+        input({ observation, toolName: 'sampleLLM', args: {} }),
+        validator,
+      );
       expect(denial(verdict).code).toBe('TOOL_NOT_APPROVED');
     });
   });
@@ -190,7 +199,10 @@ describe('decideCall', () => {
   describe('when the arguments do not validate against the pinned schema', () => {
     it('denies a smuggled argument with ARGUMENTS_INVALID', () => {
       const verdict = denial(
-        decideCall(input({ args: { query: 'x', callback_url: 'https://exfil.example/' } }), validator),
+        decideCall(
+          input({ args: { query: 'x', callback_url: 'https://exfil.example/' } }),
+          validator,
+        ),
       );
       expect(verdict).toEqual({
         kind: 'deny',
@@ -212,10 +224,38 @@ describe('decideCall', () => {
     });
   });
 
+  describe('when a digest is missing for a listed tool (an inconsistent store)', () => {
+    function withoutDigest(digests: Record<string, string>): Record<string, string> {
+      const copy = { ...digests };
+      Object.defineProperty(copy, 'search_notes', { value: undefined, enumerable: true });
+      return copy;
+    }
+
+    it('denies when the approved digest is missing', () => {
+      const record = recordOf('verified');
+      const baseline = defined(record.baseline);
+      record.baseline = {
+        ...baseline,
+        digests: { ...baseline.digests, tools: withoutDigest(baseline.digests.tools) as never },
+      };
+      expect(denial(decideCall(input({ record }), validator)).code).toBe('TOOL_DEFINITION_CHANGED');
+    });
+
+    it('denies when the observed digest is missing', () => {
+      const observation: Observation = {
+        ...APPROVED,
+        digests: { ...APPROVED.digests, tools: withoutDigest(APPROVED.digests.tools) as never },
+      };
+      expect(denial(decideCall(input({ observation }), validator)).code).toBe(
+        'TOOL_DEFINITION_CHANGED',
+      );
+    });
+  });
+
   describe('when the baseline lacks the approved tool definition (an inconsistent store)', () => {
     it('denies because there is no schema to validate against', () => {
       const record = recordOf('verified');
-      const baseline = record.baseline!;
+      const baseline = defined(record.baseline);
       record.baseline = { ...baseline, surface: { ...baseline.surface, tools: {} } };
       const fresh = createArgumentValidator({ allowUnknownArguments: false });
       const verdict = denial(decideCall(input({ record }), fresh));

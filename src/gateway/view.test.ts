@@ -6,6 +6,12 @@ import { computeSurfaceDigests, profileDigest, sha256Digest } from '../surface/d
 import type { Digest, JsonObject, Surface } from '../surface/types.js';
 import { approvedInitializeResult, approvedSectionView } from './view.js';
 
+/** The value, or a test failure when it is missing. */
+function defined<T>(value: T | null | undefined): T {
+  if (value === null || value === undefined) throw new Error('expected a value');
+  return value;
+}
+
 const T0 = 1_767_225_600_000;
 const FULL = profileDigest('2025-11-25', { sampling: {} });
 const BARE = profileDigest('2025-11-25', {});
@@ -87,10 +93,20 @@ describe('approvedSectionView', () => {
 
     it('hides an item whose approved version is missing (an inconsistent store)', () => {
       const record = recordOf('verified');
-      const baseline = record.baseline!;
+      const baseline = defined(record.baseline);
       record.baseline = { ...baseline, surface: { ...baseline.surface, tools: {} } };
       const drifted = observe([tool('alpha', 'Hostile')]);
       expect(approvedSectionView(record, drifted, 'tools')).toEqual([]);
+    });
+
+    it('shows the approved version when the approved digest is missing (an inconsistent store)', () => {
+      const record = recordOf('verified');
+      const baseline = defined(record.baseline);
+      const tools = { ...baseline.digests.tools };
+      Object.defineProperty(tools, 'alpha', { value: undefined, enumerable: true });
+      record.baseline = { ...baseline, digests: { ...baseline.digests, tools } };
+      const drifted = observe([tool('alpha', 'Hostile')]);
+      expect(approvedSectionView(record, drifted, 'tools')).toEqual([tool('alpha')]);
     });
 
     it('shows the approved version when the observation lacks an item digest (malformed)', () => {
@@ -140,9 +156,12 @@ describe('approvedSectionView', () => {
 
     it('skips a key the profile lists that the snapshot lacks (an inconsistent store)', () => {
       const baseline = createBaseline(APPROVED, 'alice', T0);
-      baseline.profiles[FULL] = { ...baseline.profiles[FULL]!, tools: ['alpha', 'ghost'] };
+      baseline.profiles[FULL] = { ...defined(baseline.profiles[FULL]), tools: ['alpha', 'ghost'] };
       baseline.surface = { ...baseline.surface, tools: { ...baseline.surface.tools } };
-      Object.defineProperty(baseline.surface.tools, 'ghost', { value: undefined, enumerable: true });
+      Object.defineProperty(baseline.surface.tools, 'ghost', {
+        value: undefined,
+        enumerable: true,
+      });
       expect(approvedSectionView(recordOf(status, baseline), APPROVED, 'tools')).toEqual([
         tool('alpha'),
       ]);
@@ -181,7 +200,10 @@ describe('approvedInitializeResult', () => {
   };
   const serverItem = (result: JsonObject): Digest => {
     const { serverInfo, capabilities, instructions } = result;
-    const item: JsonObject = { serverInfo: serverInfo!, capabilities: capabilities! };
+    const item: JsonObject = {
+      serverInfo: defined(serverInfo),
+      capabilities: defined(capabilities),
+    };
     if (instructions !== undefined) item['instructions'] = instructions;
     return sha256Digest(item);
   };

@@ -140,7 +140,10 @@ describe('createArgumentValidator', () => {
   describe('when the pinned inputSchema cannot be compiled', () => {
     it.each<[string, JsonObject]>([
       ['a dangling $ref', { type: 'object', properties: { a: { $ref: '#/nope' } } }],
-      ['an invalid pattern', { type: 'object', properties: { a: { type: 'string', pattern: '(' } } }],
+      [
+        'an invalid pattern',
+        { type: 'object', properties: { a: { type: 'string', pattern: '(' } } },
+      ],
     ])('rejects every call (%s)', (_label, schema) => {
       expect(strict().validate('d1', schema, { a: 'x' })).toEqual({
         kind: 'invalid',
@@ -215,18 +218,29 @@ describe('createArgumentValidator', () => {
 
   // Open bug, see the report: `pattern` runs on the backtracking RegExp engine, and the input is
   // agent-controlled, so an approved schema with a nested quantifier can stall the gateway.
-  // `it.fails` passes while the bug is there; remove `.fails` once a linear-time engine is used.
-  describe('when an approved pattern backtracks catastrophically', () => {
-    it.fails('validates a 24-character argument in under 50 ms', () => {
+  describe('when an approved pattern would backtrack catastrophically', () => {
+    it('matches in linear time, so a long hostile argument cannot stall the gateway', () => {
       const schema: JsonObject = {
         type: 'object',
         properties: { q: { type: 'string', pattern: '^(a+)+$' } },
       };
       const validator = strict();
-      validator.validate('r1', schema, { q: 'a' });
-      const started = performance.now();
-      validator.validate('r1', schema, { q: `${'a'.repeat(24)}!` });
-      expect(performance.now() - started).toBeLessThan(50);
+      expect(validator.validate('r1', schema, { q: 'aaa' })).toEqual({ kind: 'valid' });
+      // A backtracking engine needs about 2^100000 steps here; the linear one answers at once.
+      expect(validator.validate('r1', schema, { q: `${'a'.repeat(100_000)}!` }).kind).toBe(
+        'invalid',
+      );
+    });
+
+    it('denies calls to a tool whose pattern needs backtracking', () => {
+      const schema: JsonObject = {
+        type: 'object',
+        properties: { q: { type: 'string', pattern: '^(a)\\1$' } },
+      };
+      expect(strict().validate('r2', schema, { q: 'aa' })).toEqual({
+        kind: 'invalid',
+        problems: ['the pinned inputSchema has a pattern that cannot be matched in linear time'],
+      });
     });
   });
 });

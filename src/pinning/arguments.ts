@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 
+import { createLinearRegExp } from '../shared/linear-regexp.js';
 import type { JsonObject, JsonValue } from '../surface/types.js';
 
 /** A decision about a call's arguments. Problems name argument paths, never values. */
@@ -15,6 +16,11 @@ export interface ArgumentValidatorOptions {
 }
 
 type Check = (args: JsonObject) => ArgumentsVerdict;
+
+/** ajv's regexp engine hook: `pattern` and `patternProperties` compile for the linear engine. */
+const LINEAR_REGEXP = Object.assign((pattern: string) => createLinearRegExp(pattern), {
+  code: 'createLinearRegExp',
+});
 
 /** `$schema` values that name draft-06 or draft-07 (with or without the trailing `#`). */
 const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-0[67]\/schema#?$/;
@@ -38,6 +44,9 @@ export function createArgumentValidator(options: ArgumentValidatorOptions): Argu
     allErrors: false,
     validateFormats: false,
     validateSchema: false,
+    // Patterns come from the server and inputs from the agent: only linear-time matching.
+    unicodeRegExp: false,
+    code: { regExp: LINEAR_REGEXP },
   } as const;
   const ajv2020 = new Ajv2020(ajvOptions);
   let ajv07: Ajv | undefined;
@@ -66,8 +75,12 @@ export function createArgumentValidator(options: ArgumentValidatorOptions): Argu
     };
     try {
       validateFn = ajv.compile(rest);
-    } catch {
-      return () => ({ kind: 'invalid', problems: ['the pinned inputSchema cannot be compiled'] });
+    } catch (error) {
+      const problem =
+        error instanceof SyntaxError && error.message.includes('linear time')
+          ? 'the pinned inputSchema has a pattern that cannot be matched in linear time'
+          : 'the pinned inputSchema cannot be compiled';
+      return () => ({ kind: 'invalid', problems: [problem] });
     }
     return (args) => {
       if (!options.allowUnknownArguments) {

@@ -7,6 +7,12 @@ import { createBaseline, mergeBaseline } from './baseline.js';
 import { checkObservation } from './check.js';
 import type { Observation } from './types.js';
 
+/** The value, or a test failure when it is missing. */
+function defined<T>(value: T | null | undefined): T {
+  if (value === null || value === undefined) throw new Error('expected a value');
+  return value;
+}
+
 const T0 = 1_767_225_600_000;
 const FULL = profileDigest('2025-11-25', { sampling: {}, elicitation: {} });
 const BARE = profileDigest('2025-11-25', {});
@@ -99,11 +105,7 @@ describe('mergeBaseline', () => {
 
   describe('when the approving profile no longer lists a tool no other profile lists', () => {
     it('drops that tool from the baseline', () => {
-      const previous = createBaseline(
-        observe(surface([tool('echo'), tool('old')])),
-        'tofu',
-        T0,
-      );
+      const previous = createBaseline(observe(surface([tool('echo'), tool('old')])), 'tofu', T0);
       const merged = mergeBaseline(previous, observe(surface([tool('echo')])), 'alice', T0);
       expect(Object.keys(merged.surface.tools)).toEqual(['echo']);
       expect(merged.digests.tools).not.toHaveProperty('old');
@@ -113,7 +115,7 @@ describe('mergeBaseline', () => {
   describe('when a profile lists a key that neither surface holds (an inconsistent store)', () => {
     it('leaves it out instead of inventing an item', () => {
       const previous = createBaseline(observe(surface([tool('echo')])), 'tofu', T0);
-      previous.profiles[FULL] = { ...previous.profiles[FULL]!, prompts: ['ghost'] };
+      previous.profiles[FULL] = { ...defined(previous.profiles[FULL]), prompts: ['ghost'] };
       const merged = mergeBaseline(previous, observe(surface([tool('echo')]), BARE), 'alice', T0);
       expect(merged.surface.prompts).toEqual({});
     });

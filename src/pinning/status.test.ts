@@ -8,6 +8,12 @@ import { checkObservation } from './check.js';
 import { applyObservation, approve, quarantine, type TransitionContext } from './status.js';
 import type { Observation, ServerRecord, ServerStatus } from './types.js';
 
+/** The value, or a test failure when it is missing. */
+function defined<T>(value: T | null | undefined): T {
+  if (value === null || value === undefined) throw new Error('expected a value');
+  return value;
+}
+
 const T0 = 1_767_225_600_000;
 const CTX: TransitionContext = { name: 'files', now: T0 + 1000 };
 const FULL = profileDigest('2025-11-25', { sampling: {}, elicitation: {} });
@@ -125,8 +131,13 @@ describe('applyObservation', () => {
       const full = observe(ORIGINAL, FULL);
       const bare = observe(surface([tool('read_file')]), BARE);
       const baseline = createBaseline(full, 'tofu', T0);
-      baseline.profiles[BARE] = { ...baseline.profiles[FULL]!, tools: ['read_file'] };
-      const transition = applyObservation(recordAt('verified', full, baseline), bare, 'enforcing', CTX);
+      baseline.profiles[BARE] = { ...defined(baseline.profiles[FULL]), tools: ['read_file'] };
+      const transition = applyObservation(
+        recordAt('verified', full, baseline),
+        bare,
+        'enforcing',
+        CTX,
+      );
       expect(transition?.record).toMatchObject({ status: 'verified', observed: bare, baseline });
       expect(transition?.events.map((e) => e.kind)).toEqual(['probe']);
     });
@@ -302,7 +313,11 @@ describe('approve', () => {
 
   describe('when the approval names a digest other than the observed one', () => {
     it('is refused and leaves the record as it was', () => {
-      const before = recordAt('changed', observe(POISONED), createBaseline(observe(ORIGINAL), 'a', T0));
+      const before = recordAt(
+        'changed',
+        observe(POISONED),
+        createBaseline(observe(ORIGINAL), 'a', T0),
+      );
       const stale = observe(ORIGINAL).digests.surface;
       const { approved, transition } = approve(before, stale, 'alice', CTX);
       expect(approved).toBe(false);
@@ -356,7 +371,9 @@ describe('approve', () => {
         const { transition } = approve(before, drifted.digests.surface, 'bob', CTX);
         expect(transition.record.status).toBe('verified');
         expect(transition.record.baseline?.approvedBy).toBe('bob');
-        expect(checkObservation(transition.record.baseline!, drifted)).toEqual({ kind: 'match' });
+        expect(checkObservation(defined(transition.record.baseline), drifted)).toEqual({
+          kind: 'match',
+        });
         expect(transition.events[0]?.data['from']).toBe(status);
       });
     },

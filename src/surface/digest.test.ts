@@ -15,6 +15,7 @@ import {
 import { parseStrictJson } from './strict-json.js';
 import type { JsonObject, JsonValue, Section, Surface } from './types.js';
 import { SECTION_KEY, SECTIONS } from './types.js';
+import { verifies } from '../../test/requirements.js';
 
 const VECTORS = fileURLToPath(new URL('../../test/vectors/surface/', import.meta.url));
 const NON_VECTOR_FILES = ['generate.py', 'manifest.json', 'profiles.json'];
@@ -52,13 +53,16 @@ describe('computeSurfaceDigests against the golden vectors (test/vectors/surface
     expect(vectorNames.every((f) => f.endsWith('.json'))).toBe(true);
   });
 
-  it.each(vectorNames)('reproduces the digests of %s', (file) => {
-    const vector = readJson(file);
-    expect(typeof vector['description']).toBe('string');
-    expect(Object.keys(vector).sort()).toEqual(['description', 'expected', 'surface']);
-    const surface = vector['surface'] as unknown as Surface;
-    expect(computeSurfaceDigests(surface)).toEqual(vector['expected']);
-  });
+  it.each(vectorNames)(
+    verifies('surface:digest-vectors', 'reproduces the digests of %s'),
+    (file) => {
+      const vector = readJson(file);
+      expect(typeof vector['description']).toBe('string');
+      expect(Object.keys(vector).sort()).toEqual(['description', 'expected', 'surface']);
+      const surface = vector['surface'] as unknown as Surface;
+      expect(computeSurfaceDigests(surface)).toEqual(vector['expected']);
+    },
+  );
 
   it('gives the same digests to the same tools in a different order', () => {
     const a = readJson('many-tools-order-a.json')['expected'];

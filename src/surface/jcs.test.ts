@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { SurfaceError } from '../shared/errors.js';
 import { canonicalBytes, canonicalize } from './jcs.js';
 import type { JsonObject, JsonValue } from './types.js';
+import { verifies } from '../../test/requirements.js';
 
 const VECTORS = fileURLToPath(new URL('../../test/vectors/jcs/', import.meta.url));
 const KNOWN_TOP_LEVEL = [
@@ -60,14 +61,17 @@ describe('canonicalize against the published RFC 8785 vectors (cyberphone testda
     expect(readdirSync(`${VECTORS}outhex`).sort()).toEqual(cases.map((c) => `${c}.txt`));
   });
 
-  it.each(cases)('canonicalizes %s.json to the exact expected bytes', (name) => {
-    const input = JSON.parse(readFileSync(`${VECTORS}input/${name}.json`, 'utf8')) as JsonValue;
-    const expected = readFileSync(`${VECTORS}output/${name}.json`);
-    const hex = readFileSync(`${VECTORS}outhex/${name}.txt`, 'utf8').replace(/\s+/g, '');
-    expect(hex).toBe(expected.toString('hex'));
-    expect(canonicalBytes(input).equals(expected)).toBe(true);
-    expect(canonicalize(input)).toBe(expected.toString('utf8'));
-  });
+  it.each(cases)(
+    verifies('surface:jcs', 'canonicalizes %s.json to the exact expected bytes'),
+    (name) => {
+      const input = JSON.parse(readFileSync(`${VECTORS}input/${name}.json`, 'utf8')) as JsonValue;
+      const expected = readFileSync(`${VECTORS}output/${name}.json`);
+      const hex = readFileSync(`${VECTORS}outhex/${name}.txt`, 'utf8').replace(/\s+/g, '');
+      expect(hex).toBe(expected.toString('hex'));
+      expect(canonicalBytes(input).equals(expected)).toBe(true);
+      expect(canonicalize(input)).toBe(expected.toString('utf8'));
+    },
+  );
 });
 
 describe('number serialization (RFC 8785 §3.2.2.3)', () => {

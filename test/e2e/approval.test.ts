@@ -15,6 +15,7 @@ import {
 } from '../support/holdfast.js';
 import type { DiffJson } from '../support/review.js';
 import { approveObserved, statusOf } from '../support/review.js';
+import { verifies } from '../requirements.js';
 
 async function callSearch(c: Connected): Promise<{ isError: boolean; text: string; code: string }> {
   const result = await c.client.callTool({ name: 'search_notes', arguments: { query: 'x' } });
@@ -27,70 +28,87 @@ async function callSearch(c: Connected): Promise<{ isError: boolean; text: strin
 }
 
 describe('enforcing posture', () => {
-  it('holds a new server as pending, hides its text, and serves it once the observed digest is approved', async () => {
-    using home = createTempHome();
-    await using c = await connectThroughHoldfast({
-      home: home.home,
-      runArgs: ['--posture', 'enforcing'],
-      server: {},
-    });
-    expect(c.client.getInstructions()).toBeUndefined();
-    expect((await c.client.listTools(undefined, { cacheMode: 'bypass' })).tools).toEqual([]);
-    expect((await c.client.listPrompts(undefined, { cacheMode: 'bypass' })).prompts).toEqual([]);
-    expect(statusOf(home.home)).toBe('pending');
-    const denied = await callSearch(c);
-    expect(denied).toMatchObject({ isError: true, code: 'SERVER_PENDING' });
-    expect(denied.text).toContain('holdfast approve notes --digest');
-    expect(c.received()).not.toContain('Search the user');
+  it(
+    verifies(
+      'pin:enforcing-pending',
+      'holds a new server as pending, hides its text, and serves it once the observed digest is approved',
+    ),
+    async () => {
+      using home = createTempHome();
+      await using c = await connectThroughHoldfast({
+        home: home.home,
+        runArgs: ['--posture', 'enforcing'],
+        server: {},
+      });
+      expect(c.client.getInstructions()).toBeUndefined();
+      expect((await c.client.listTools(undefined, { cacheMode: 'bypass' })).tools).toEqual([]);
+      expect((await c.client.listPrompts(undefined, { cacheMode: 'bypass' })).prompts).toEqual([]);
+      expect(statusOf(home.home)).toBe('pending');
+      const denied = await callSearch(c);
+      expect(denied).toMatchObject({ isError: true, code: 'SERVER_PENDING' });
+      expect(denied.text).toContain('holdfast approve notes --digest');
+      expect(c.received()).not.toContain('Search the user');
 
-    const diff = runCliJson<DiffJson>(['diff', 'notes'], home.home);
-    expect(diff.approvedDigest).toBeNull();
-    expect(diff.diff.changes.filter((ch) => ch.kind === 'added').length).toBeGreaterThanOrEqual(3);
-    approveObserved(home.home);
-    expect(statusOf(home.home)).toBe('verified');
-    expect(
-      (await c.client.listTools(undefined, { cacheMode: 'bypass' })).tools
-        .map((t) => t.name)
-        .sort(),
-    ).toEqual(['add_note', 'search_notes', 'send_email']);
-    expect((await callSearch(c)).isError).toBe(false);
-  });
+      const diff = runCliJson<DiffJson>(['diff', 'notes'], home.home);
+      expect(diff.approvedDigest).toBeNull();
+      expect(diff.diff.changes.filter((ch) => ch.kind === 'added').length).toBeGreaterThanOrEqual(
+        3,
+      );
+      approveObserved(home.home);
+      expect(statusOf(home.home)).toBe('verified');
+      expect(
+        (await c.client.listTools(undefined, { cacheMode: 'bypass' })).tools
+          .map((t) => t.name)
+          .sort(),
+      ).toEqual(['add_note', 'search_notes', 'send_email']);
+      expect((await callSearch(c)).isError).toBe(false);
+    },
+  );
 
-  it('refuses an approval whose digest is no longer the observed one', async () => {
-    using home = createTempHome();
-    await using c = await connectThroughHoldfast({
-      home: home.home,
-      runArgs: ['--posture', 'enforcing'],
-      // The gateway's own first probe is listing 1; the client's first listing is 2.
-      server: { trigger: { kind: 'after-lists', n: 2 }, change: 'description' },
-    });
-    await c.client.listTools(undefined, { cacheMode: 'bypass' });
-    const reviewed = runCliJson<DiffJson>(['diff', 'notes'], home.home).observedDigest;
-    // The server changes after the reviewer looked.
-    await c.client.listTools(undefined, { cacheMode: 'bypass' });
-    const refused = runCli(['approve', 'notes', '--digest', reviewed], home.home);
-    expect(refused.code).toBe(3);
-    expect(refused.stderr).toContain('refused');
-    expect(statusOf(home.home)).toBe('pending');
-    expect((await callSearch(c)).code).toBe('SERVER_PENDING');
-    expect(c.received()).not.toContain('id_rsa');
-  });
+  it(
+    verifies('pin:approve-stale', 'refuses an approval whose digest is no longer the observed one'),
+    async () => {
+      using home = createTempHome();
+      await using c = await connectThroughHoldfast({
+        home: home.home,
+        runArgs: ['--posture', 'enforcing'],
+        // The gateway's own first probe is listing 1; the client's first listing is 2.
+        server: { trigger: { kind: 'after-lists', n: 2 }, change: 'description' },
+      });
+      await c.client.listTools(undefined, { cacheMode: 'bypass' });
+      const reviewed = runCliJson<DiffJson>(['diff', 'notes'], home.home).observedDigest;
+      // The server changes after the reviewer looked.
+      await c.client.listTools(undefined, { cacheMode: 'bypass' });
+      const refused = runCli(['approve', 'notes', '--digest', reviewed], home.home);
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toContain('refused');
+      expect(statusOf(home.home)).toBe('pending');
+      expect((await callSearch(c)).code).toBe('SERVER_PENDING');
+      expect(c.received()).not.toContain('id_rsa');
+    },
+  );
 });
 
 describe('quarantine', () => {
-  it('denies every call until an approval, including while the server is unchanged', async () => {
-    using home = createTempHome();
-    await using c = await connectThroughHoldfast({ home: home.home, server: {} });
-    await c.client.listTools(undefined, { cacheMode: 'bypass' });
-    expect(runCli(['quarantine', 'notes'], home.home).code).toBe(0);
-    expect(await callSearch(c)).toMatchObject({ isError: true, code: 'SERVER_QUARANTINED' });
-    // Re-listing an unchanged server never lifts the quarantine (I5).
-    await c.client.listTools(undefined, { cacheMode: 'bypass' });
-    expect(statusOf(home.home)).toBe('quarantined');
-    expect((await callSearch(c)).code).toBe('SERVER_QUARANTINED');
-    approveObserved(home.home);
-    expect((await callSearch(c)).isError).toBe(false);
-  });
+  it(
+    verifies(
+      'pin:quarantine',
+      'denies every call until an approval, including while the server is unchanged',
+    ),
+    async () => {
+      using home = createTempHome();
+      await using c = await connectThroughHoldfast({ home: home.home, server: {} });
+      await c.client.listTools(undefined, { cacheMode: 'bypass' });
+      expect(runCli(['quarantine', 'notes'], home.home).code).toBe(0);
+      expect(await callSearch(c)).toMatchObject({ isError: true, code: 'SERVER_QUARANTINED' });
+      // Re-listing an unchanged server never lifts the quarantine (I5).
+      await c.client.listTools(undefined, { cacheMode: 'bypass' });
+      expect(statusOf(home.home)).toBe('quarantined');
+      expect((await callSearch(c)).code).toBe('SERVER_QUARANTINED');
+      approveObserved(home.home);
+      expect((await callSearch(c)).isError).toBe(false);
+    },
+  );
 
   it('reports an unknown server with exit code 4', () => {
     using home = createTempHome();
@@ -102,37 +120,75 @@ describe('quarantine', () => {
 });
 
 describe('a changed server that reverts', () => {
-  it('stays changed until a human approves (trust never loosens by itself)', async () => {
-    using home = createTempHome();
-    const server = {
-      trigger: { kind: 'client-name', name: 'agent' },
-      change: 'description',
-    } as const;
-    {
-      await using reviewer = await connectThroughHoldfast({
+  it(
+    verifies('pin:ratchet', 'stays changed until a human approves (trust never loosens by itself)'),
+    async () => {
+      using home = createTempHome();
+      const server = {
+        trigger: { kind: 'client-name', name: 'agent' },
+        change: 'description',
+      } as const;
+      {
+        await using reviewer = await connectThroughHoldfast({
+          home: home.home,
+          server,
+          clientName: 'reviewer',
+        });
+        await reviewer.client.listTools(undefined, { cacheMode: 'bypass' });
+      }
+      {
+        await using agent = await connectThroughHoldfast({
+          home: home.home,
+          server,
+          clientName: 'agent',
+        });
+        await agent.client.listTools(undefined, { cacheMode: 'bypass' });
+        expect(statusOf(home.home)).toBe('changed');
+      }
+      // The server shows the approved surface again: still changed, still denied.
+      await using again = await connectThroughHoldfast({
         home: home.home,
         server,
         clientName: 'reviewer',
       });
-      await reviewer.client.listTools(undefined, { cacheMode: 'bypass' });
-    }
-    {
-      await using agent = await connectThroughHoldfast({
-        home: home.home,
-        server,
-        clientName: 'agent',
-      });
-      await agent.client.listTools(undefined, { cacheMode: 'bypass' });
+      await again.client.listTools(undefined, { cacheMode: 'bypass' });
       expect(statusOf(home.home)).toBe('changed');
-    }
-    // The server shows the approved surface again: still changed, still denied.
-    await using again = await connectThroughHoldfast({
-      home: home.home,
-      server,
-      clientName: 'reviewer',
-    });
-    await again.client.listTools(undefined, { cacheMode: 'bypass' });
-    expect(statusOf(home.home)).toBe('changed');
-    expect((await callSearch(again)).code).toBe('SERVER_CHANGED');
-  });
+      expect((await callSearch(again)).code).toBe('SERVER_CHANGED');
+    },
+  );
+});
+
+describe('an agent trying to approve through MCP', () => {
+  it(
+    verifies('gate:agents-cannot-approve', 'cannot approve or unquarantine anything'),
+    async () => {
+      using home = createTempHome();
+      await using c = await connectThroughHoldfast({
+        home: home.home,
+        server: { trigger: { kind: 'after-calls', n: 1 }, change: 'description' },
+      });
+      await c.client.listTools(undefined, { cacheMode: 'bypass' });
+      await callSearch(c);
+      await c.client.listTools(undefined, { cacheMode: 'bypass' });
+      expect(statusOf(home.home)).toBe('changed');
+      const observed = runCliJson<DiffJson>(['diff', 'notes'], home.home).observedDigest;
+      // Whatever an agent sends — a made-up method or a tool call — nothing approves.
+      for (const method of ['holdfast/approve', 'approve', 'notifications/holdfast/approve']) {
+        await c.transport.send({
+          jsonrpc: '2.0',
+          id: `agent-${method}`,
+          method,
+          params: { name: 'notes', digest: observed },
+        });
+      }
+      const viaTool = await c.client.callTool({
+        name: 'approve',
+        arguments: { name: 'notes', digest: observed },
+      });
+      expect(viaTool.isError).toBe(true);
+      await c.client.ping();
+      expect(statusOf(home.home)).toBe('changed');
+      expect((await callSearch(c)).code).toBe('SERVER_CHANGED');
+    },
+  );
 });

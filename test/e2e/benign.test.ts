@@ -9,6 +9,7 @@ import { connectThroughHoldfast, createTempHome, runCliJson } from '../support/h
 import type { DiffJson } from '../support/review.js';
 import { approveObserved, statusOf } from '../support/review.js';
 import type { RugpullConfig } from '../support/rugpull-config.js';
+import { verifies } from '../requirements.js';
 
 const byName = (tools: { name: string }[]): string[] => tools.map((t) => t.name).sort();
 
@@ -17,7 +18,7 @@ describe('benign churn', () => {
     ['tool and key order change on every listing', { shuffle: true }],
     ['the page split changes on every listing', { repaginate: true }],
     ['order and page split change together', { shuffle: true, repaginate: true, pageSize: 2 }],
-  ])('stays verified when %s', async (_label, server) => {
+  ])(verifies('pin:benign', 'stays verified when %s'), async (_label, server) => {
     using home = createTempHome();
     await using c = await connectThroughHoldfast({ home: home.home, server });
     const first = await c.client.listTools(undefined, { cacheMode: 'bypass' });
@@ -44,49 +45,58 @@ describe('benign churn', () => {
     expect(statusOf(home.home)).toBe('verified');
   });
 
-  it('stays verified for clients whose capabilities change which tools are listed, in either order', async () => {
-    using home = createTempHome();
-    const server: RugpullConfig = { capabilityTools: true };
-    {
-      await using plain = await connectThroughHoldfast({ home: home.home, server });
-      expect(
-        byName((await plain.client.listTools(undefined, { cacheMode: 'bypass' })).tools),
-      ).not.toContain('trigger_sampling');
-    }
-    {
-      // A richer client sees one more tool. Nobody approved it, so it stays hidden and uncallable,
-      // but the approved tools keep working: this is not drift of what was approved.
-      await using rich = await connectThroughHoldfast({
-        home: home.home,
-        server,
-        capabilities: { sampling: {} },
-      });
-      const tools = byName((await rich.client.listTools(undefined, { cacheMode: 'bypass' })).tools);
-      expect(tools).toEqual(['add_note', 'search_notes', 'send_email']);
-      expect(
-        (await rich.client.callTool({ name: 'search_notes', arguments: { query: 'x' } })).isError,
-      ).not.toBe(true);
-      const hidden = await rich.client.callTool({ name: 'trigger_sampling', arguments: {} });
-      expect(hidden.isError).toBe(true);
+  it(
+    verifies(
+      'pin:benign',
+      'stays verified for clients whose capabilities change which tools are listed, in either order',
+    ),
+    async () => {
+      using home = createTempHome();
+      const server: RugpullConfig = { capabilityTools: true };
+      {
+        await using plain = await connectThroughHoldfast({ home: home.home, server });
+        expect(
+          byName((await plain.client.listTools(undefined, { cacheMode: 'bypass' })).tools),
+        ).not.toContain('trigger_sampling');
+      }
+      {
+        // A richer client sees one more tool. Nobody approved it, so it stays hidden and uncallable,
+        // but the approved tools keep working: this is not drift of what was approved.
+        await using rich = await connectThroughHoldfast({
+          home: home.home,
+          server,
+          capabilities: { sampling: {} },
+        });
+        const tools = byName(
+          (await rich.client.listTools(undefined, { cacheMode: 'bypass' })).tools,
+        );
+        expect(tools).toEqual(['add_note', 'search_notes', 'send_email']);
+        expect(
+          (await rich.client.callTool({ name: 'search_notes', arguments: { query: 'x' } })).isError,
+        ).not.toBe(true);
+        const hidden = await rich.client.callTool({ name: 'trigger_sampling', arguments: {} });
+        expect(hidden.isError).toBe(true);
+        expect(statusOf(home.home)).toBe('verified');
+        // The reviewer sees the extra tool as added and can approve it.
+        const diff = runCliJson<DiffJson>(['diff', 'notes'], home.home);
+        expect(diff.diff.changes).toEqual([
+          expect.objectContaining({ section: 'tools', key: 'trigger_sampling', kind: 'added' }),
+        ]);
+        approveObserved(home.home);
+        expect(
+          byName((await rich.client.listTools(undefined, { cacheMode: 'bypass' })).tools),
+        ).toContain('trigger_sampling');
+      }
+      {
+        await using plain = await connectThroughHoldfast({ home: home.home, server });
+        expect(
+          (await plain.client.callTool({ name: 'search_notes', arguments: { query: 'x' } }))
+            .isError,
+        ).not.toBe(true);
+      }
       expect(statusOf(home.home)).toBe('verified');
-      // The reviewer sees the extra tool as added and can approve it.
-      const diff = runCliJson<DiffJson>(['diff', 'notes'], home.home);
-      expect(diff.diff.changes).toEqual([
-        expect.objectContaining({ section: 'tools', key: 'trigger_sampling', kind: 'added' }),
-      ]);
-      approveObserved(home.home);
-      expect(
-        byName((await rich.client.listTools(undefined, { cacheMode: 'bypass' })).tools),
-      ).toContain('trigger_sampling');
-    }
-    {
-      await using plain = await connectThroughHoldfast({ home: home.home, server });
-      expect(
-        (await plain.client.callTool({ name: 'search_notes', arguments: { query: 'x' } })).isError,
-      ).not.toBe(true);
-    }
-    expect(statusOf(home.home)).toBe('verified');
-  });
+    },
+  );
 
   it('learns a poorer client profile without flagging it once the richer one is approved', async () => {
     using home = createTempHome();

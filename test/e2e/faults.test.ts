@@ -460,6 +460,26 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
       ).toEqual([]);
     });
 
+    it('answers a line that is not JSON with a parse error and says so on stderr', async () => {
+      using home = createTempHome();
+      await using h = spawnHoldfast({ home: home.home, server: {} });
+      await h.initialize();
+      await h.request('tools/list');
+
+      await h.writeLine('this is not json {');
+      await expectRawAlive(h);
+      // JSON-RPC 2.0 §5: an unparsable message gets a -32700 Parse error with id null.
+      const parseErrors = h
+        .lines()
+        .map(tryParse)
+        .filter(
+          (m) =>
+            m?.['id'] === null && (m['error'] as { code?: unknown } | undefined)?.code === -32700,
+        );
+      expect(parseErrors).toHaveLength(1);
+      expect(h.stderr()).toMatch(/not (valid )?JSON|parse/i);
+    });
+
     it('exits cleanly with a message on a 20 MB line, leaving no child', async () => {
       using home = createTempHome();
       await using h = spawnHoldfast({ home: home.home, server: {} });

@@ -10,6 +10,7 @@ import type { RunningEverything } from '../support/everything-http.js';
 import { startEverything } from '../support/everything-http.js';
 import { connectThroughHoldfast, createTempHome, runCliJson } from '../support/holdfast.js';
 import { statusOf } from '../support/review.js';
+import { verifies } from '../requirements.js';
 
 let streamable: RunningEverything;
 let sse: RunningEverything;
@@ -37,35 +38,38 @@ describe('holdfast run --url', () => {
   it.each([
     ['Streamable HTTP', () => `http://127.0.0.1:${streamable.port}/mcp`, 'streamable-http'],
     ['legacy SSE through the auto fallback', () => `http://127.0.0.1:${sse.port}/sse`, 'auto'],
-  ])('relays %s like a direct connection and pins the server', async (_label, url, transport) => {
-    using home = createTempHome();
-    const direct = new Client({ name: 'direct', version: '1.0.0' });
-    await direct.connect(
-      new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${streamable.port}/mcp`)),
-    );
-    const directTools = (await direct.listTools(undefined, { cacheMode: 'bypass' })).tools
-      .map((t) => t.name)
-      .sort();
-    await direct.close();
+  ])(
+    verifies('relay:remote', 'relays %s like a direct connection and pins the server'),
+    async (_label, url, transport) => {
+      using home = createTempHome();
+      const direct = new Client({ name: 'direct', version: '1.0.0' });
+      await direct.connect(
+        new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${streamable.port}/mcp`)),
+      );
+      const directTools = (await direct.listTools(undefined, { cacheMode: 'bypass' })).tools
+        .map((t) => t.name)
+        .sort();
+      await direct.close();
 
-    await using c = await connectThroughHoldfast({
-      home: home.home,
-      name: 'everything',
-      ...remote(url(), transport),
-    });
-    const tools = (await c.client.listTools(undefined, { cacheMode: 'bypass' })).tools
-      .map((t) => t.name)
-      .sort();
-    expect(tools).toEqual(directTools);
-    const echo = await c.client.callTool({ name: 'echo', arguments: { message: 'hi' } });
-    expect(echo.content).toEqual([{ type: 'text', text: 'Echo: hi' }]);
-    expect(statusOf(home.home, 'everything')).toBe('verified');
-    const denied = await c.client.callTool({
-      name: 'echo',
-      arguments: { message: 'hi', sidenote: 'x' },
-    });
-    expect(denied.isError).toBe(true);
-    const diff = runCliJson<{ observedDigest: string }>(['diff', 'everything'], home.home);
-    expect(diff.observedDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
-  });
+      await using c = await connectThroughHoldfast({
+        home: home.home,
+        name: 'everything',
+        ...remote(url(), transport),
+      });
+      const tools = (await c.client.listTools(undefined, { cacheMode: 'bypass' })).tools
+        .map((t) => t.name)
+        .sort();
+      expect(tools).toEqual(directTools);
+      const echo = await c.client.callTool({ name: 'echo', arguments: { message: 'hi' } });
+      expect(echo.content).toEqual([{ type: 'text', text: 'Echo: hi' }]);
+      expect(statusOf(home.home, 'everything')).toBe('verified');
+      const denied = await c.client.callTool({
+        name: 'echo',
+        arguments: { message: 'hi', sidenote: 'x' },
+      });
+      expect(denied.isError).toBe(true);
+      const diff = runCliJson<{ observedDigest: string }>(['diff', 'everything'], home.home);
+      expect(diff.observedDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    },
+  );
 });

@@ -9,6 +9,7 @@ import type { Connected } from '../support/holdfast.js';
 import { connectThroughHoldfast, createTempHome, firstText, runCli } from '../support/holdfast.js';
 import { approveObserved, statusOf } from '../support/review.js';
 import type { RugpullChange, RugpullConfig } from '../support/rugpull-config.js';
+import { verifies } from '../requirements.js';
 
 /** Strings that appear only in the hostile version of each change. */
 const MARKERS: Record<Exclude<RugpullChange, 'behaviour'>, string[]> = {
@@ -92,7 +93,16 @@ describe.each(['silent', 'list-changed'] as const)(
   'when a definition changes after one call (%s)',
   (signal) => {
     it.each(LIST_CHANGES)(
-      'blocks a %s change and restores service only on approval of the observed digest',
+      verifies(
+        'pin:drift-hold-lists',
+        verifies(
+          'pin:drift-deny-calls',
+          verifies(
+            'pin:approve-observed',
+            'blocks a %s change and restores service only on approval of the observed digest',
+          ),
+        ),
+      ),
       async (change) => {
         using home = createTempHome();
         const server: RugpullConfig = {

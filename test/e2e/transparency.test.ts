@@ -4,11 +4,12 @@
  * (lists come back as one page). Server→client traffic (sampling, elicitation, roots, progress,
  * logging) and cancellation are relayed too.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Client, ClientCapabilities } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 
 import {
   byKey,
@@ -35,31 +36,52 @@ import {
 import type { RugpullConfig } from '../support/rugpull-config.js';
 
 type Cleanup = AsyncDisposable | Disposable;
+type Side = 'direct' | 'through';
 
 /** One client connected directly and one through a fresh holdfast home, same capabilities. */
 interface Pair {
   direct: Client;
   through: Client;
+  /** The holdfast side's process handle (its stderr helps when a comparison fails). */
   connected: Connected;
-  home: string;
 }
 
-/** Opens both sides and registers everything for disposal on `cleanup`. */
+/**
+ * Opens both sides and registers everything for disposal on `cleanup`. `prepare` runs on each
+ * client as soon as it is connected (before any server→client request can be lost to a missing
+ * handler: server-everything asks for roots 350 ms after initialization).
+ */
 async function openPair(
   cleanup: Cleanup[],
   direct: ServerCommand | RugpullConfig,
   through: ServerCommand | RugpullConfig,
-  capabilities: ClientCapabilities = {},
-  name = 'upstream',
+  options: {
+    capabilities?: ClientCapabilities;
+    name?: string;
+    prepare?: (client: Client, side: Side) => void;
+  } = {},
 ): Promise<Pair> {
+  const { capabilities = {}, name = 'upstream', prepare } = options;
   const home = createTempHome();
   cleanup.push(home);
-  const [d, t] = await Promise.all([
-    connectDirect(direct, capabilities),
-    connectThroughHoldfast({ home: home.home, name, server: through, capabilities }),
+  const [d, t] = await Promise.allSettled([
+    connectDirect(direct, capabilities).then((client) => {
+      prepare?.(client, 'direct');
+      return client;
+    }),
+    connectThroughHoldfast({ home: home.home, name, server: through, capabilities }).then(
+      (connected) => {
+        prepare?.(connected.client, 'through');
+        return connected;
+      },
+    ),
   ]);
-  cleanup.push(d, t);
-  return { direct: d, through: t.client, connected: t, home: home.home };
+  // Whichever side did connect is closed by the caller's cleanup, even if the other failed.
+  if (d.status === 'fulfilled') cleanup.push(d.value);
+  if (t.status === 'fulfilled') cleanup.push(t.value);
+  if (d.status === 'rejected') throw d.reason;
+  if (t.status === 'rejected') throw t.reason;
+  return { direct: d.value, through: t.value.client, connected: t.value };
 }
 
 async function disposeAll(cleanup: Cleanup[]): Promise<void> {
@@ -81,7 +103,7 @@ function serverStatus(home: string, name: string): string | undefined {
 async function expectSame(
   pair: Pair,
   call: (client: Client) => Promise<unknown>,
-  normalize: (value: unknown, side: 'direct' | 'through') => unknown = (v) => v,
+  normalize: (value: unknown, side: Side) => unknown = (v) => v,
 ): Promise<unknown> {
   const [direct, through] = await Promise.all([
     outcome(() => call(pair.direct)),
@@ -203,10 +225,19 @@ describe('holdfast run in front of server-everything', () => {
   });
 
   it('relays logging/setLevel, resources/subscribe and ping', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- logging is part of the relayed surface
     await expectSame(pair, (c) => c.setLoggingLevel('debug'));
     await expectSame(pair, (c) => c.subscribeResource({ uri: 'demo://resource/dynamic/text/1' }));
     await expectSame(pair, (c) => c.unsubscribeResource({ uri: 'demo://resource/dynamic/text/1' }));
     await expectSame(pair, (c) => c.ping());
+  });
+
+  it('relays a method Holdfast does not inspect (tasks/list) as the server answered it', async () => {
+    const TaskList = z.looseObject({ tasks: z.array(z.unknown()) });
+    const direct = await expectSame(pair, (c) =>
+      c.request({ method: 'tasks/list', params: {} }, TaskList),
+    );
+    expect(direct).toMatchObject({ result: { tasks: [] } });
   });
 
   it('relays errors for an unknown resource, prompt and completion ref as the server sent them', async () => {
@@ -225,6 +256,12 @@ describe('holdfast run in front of server-everything', () => {
 
 // ---- capability-dependent tools --------------------------------------------------------------
 
+/**
+ * server-everything lists extra tools (get-roots-list, trigger-sampling-request, …) only to clients
+ * that declare roots, sampling or elicitation. DESIGN §1 calls this a benign look-alike: it must not
+ * be flagged as drift, and each client should see what it would see directly. The first variant
+ * (no capabilities) is the first contact, so it is the baseline.
+ */
 describe('when clients with different capabilities use server-everything through one home', () => {
   const VARIANTS: [string, ClientCapabilities][] = [
     ['no capabilities', {}],
@@ -277,15 +314,14 @@ describe('when server-everything asks a client with roots for its roots', () => 
 
   beforeAll(async () => {
     pair = await openPair(cleanup, everythingServer(), everythingServer(), {
-      roots: { listChanged: true },
+      capabilities: { roots: { listChanged: true } },
+      prepare: (client, side) => {
+        client.setRequestHandler('roots/list', () => {
+          asked[side] += 1;
+          return { roots: [{ uri: 'file:///projects/demo', name: 'demo' }] };
+        });
+      },
     });
-    for (const side of ['direct', 'through'] as const) {
-      const client = side === 'direct' ? pair.direct : pair.through;
-      client.setRequestHandler('roots/list', () => {
-        asked[side] += 1;
-        return { roots: [{ uri: 'file:///projects/demo', name: 'demo' }] };
-      });
-    }
   });
   afterAll(() => disposeAll(cleanup));
 
@@ -300,7 +336,10 @@ describe('when server-everything asks a client with roots for its roots', () => 
   });
 
   it('relays notifications/roots/list_changed so the server asks again', async () => {
-    await Promise.all([pair.direct.sendRootsListChanged(), pair.through.sendRootsListChanged()]);
+    await Promise.all(
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- roots are part of the relayed surface
+      [pair.direct, pair.through].map((c) => c.sendRootsListChanged()),
+    );
     await vi.waitFor(
       () => {
         expect(asked.direct).toBe(2);
@@ -324,11 +363,10 @@ describe('holdfast run in front of server-filesystem', () => {
   let roots: { direct: string; through: string };
 
   /** Each side has its own identical directory; its path is replaced by `<root>` to compare. */
-  const normalize = (value: unknown, side: 'direct' | 'through'): unknown =>
+  const normalize = (value: unknown, side: Side): unknown =>
     replaceText(value, roots[side], '<root>');
-  const at = (side: 'direct' | 'through', ...parts: string[]) => join(roots[side], ...parts);
-  const sideOf = (pair_: Pair, client: Client): 'direct' | 'through' =>
-    client === pair_.direct ? 'direct' : 'through';
+  const at = (side: Side, ...parts: string[]) => join(roots[side], ...parts);
+  const sideOf = (client: Client): Side => (client === pair.direct ? 'direct' : 'through');
 
   beforeAll(async () => {
     const directDir = createTempDir('holdfast-fs-direct-');
@@ -356,7 +394,7 @@ describe('holdfast run in front of server-filesystem', () => {
   });
 
   it('relays reads, listings, searches, writes and errors unchanged', async () => {
-    const calls: [string, (side: 'direct' | 'through') => Record<string, unknown>][] = [
+    const calls: [string, (side: Side) => Record<string, unknown>][] = [
       ['list_allowed_directories', () => ({})],
       ['list_directory', (s) => ({ path: at(s) })],
       ['list_directory_with_sizes', (s) => ({ path: at(s), sortBy: 'name' })],
@@ -382,17 +420,14 @@ describe('holdfast run in front of server-filesystem', () => {
       ['read_text_file', (s) => ({ path: at(s, 'missing.txt') })],
     ];
     for (const [name, args] of calls) {
-      await expectSame(
-        pair,
-        (c) => c.callTool({ name, arguments: args(sideOf(pair, c)) }),
-        normalize,
-      );
+      await expectSame(pair, (c) => c.callTool({ name, arguments: args(sideOf(c)) }), normalize);
     }
     expect(readFileSync(at('through', 'written.txt'), 'utf8')).toBe('written through MCP\n');
   });
 
   it('relays ping and answers optional methods as the server does', async () => {
     await expectSame(pair, (c) => c.ping());
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- logging is part of the relayed surface
     await expectSame(pair, (c) => c.setLoggingLevel('info'));
   });
 });
@@ -478,7 +513,7 @@ describe('holdfast run relaying server→client traffic of an interactive server
   const logs: { direct: unknown[]; through: unknown[] } = { direct: [], through: [] };
 
   /** Each side's handlers answer with values naming the side, so a mix-up would show. */
-  function registerHandlers(client: Client, side: 'direct' | 'through'): void {
+  function registerHandlers(client: Client, side: Side): void {
     client.setRequestHandler('sampling/createMessage', (request) => {
       const first = request.params.messages[0]?.content;
       const question = first !== undefined && 'text' in first ? first.text : '';
@@ -509,11 +544,8 @@ describe('holdfast run relaying server→client traffic of an interactive server
       cleanup,
       { interactive: true },
       { interactive: true, recordFile },
-      CAPABILITIES,
-      'notes',
+      { capabilities: CAPABILITIES, name: 'notes', prepare: registerHandlers },
     );
-    registerHandlers(pair.direct, 'direct');
-    registerHandlers(pair.through, 'through');
   });
   afterAll(() => disposeAll(cleanup));
 
@@ -569,6 +601,7 @@ describe('holdfast run relaying server→client traffic of an interactive server
   });
 
   it('relays logging/setLevel and the log notifications that follow', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- logging is part of the relayed surface
     await expectSame(pair, (c) => c.setLoggingLevel('warning'));
     logs.direct.length = 0;
     logs.through.length = 0;
@@ -601,20 +634,17 @@ describe('holdfast run relaying server→client traffic of an interactive server
       () => 'resolved',
       (error: unknown) => (error instanceof Error ? error.name : 'rejected'),
     );
-    const request = await vi.waitFor(() => {
-      const entry = readRecords(recordFile).find(
+    const request = await vi.waitFor(() =>
+      findRecord(
+        recordFile,
         (r) => r.method === 'tools/call' && (r.params as { name?: string }).name === 'slow',
-      );
-      expect(entry).toBeDefined();
-      return entry as Recorded;
-    });
+      ),
+    );
     controller.abort('the user gave up');
     expect(await settled).not.toBe('resolved');
-    const cancelled = await vi.waitFor(() => {
-      const entry = readRecords(recordFile).find((r) => r.method === 'notifications/cancelled');
-      expect(entry).toBeDefined();
-      return entry as Recorded;
-    });
+    const cancelled = await vi.waitFor(() =>
+      findRecord(recordFile, (r) => r.method === 'notifications/cancelled'),
+    );
     expect(cancelled.kind).toBe('notification');
     expect((cancelled.params as { requestId?: unknown }).requestId).toBe(request.id);
     // The session is still usable afterwards.
@@ -637,15 +667,18 @@ interface Recorded {
   params?: unknown;
 }
 
+/** What the rug-pull server recorded receiving (`recordFile`), oldest first. */
 function readRecords(file: string): Recorded[] {
-  let text = '';
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  return text
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as Recorded);
+}
+
+/** The first recorded message matching `predicate`; throws (so `vi.waitFor` retries) if none yet. */
+function findRecord(file: string, predicate: (r: Recorded) => boolean): Recorded {
+  const entry = readRecords(file).find(predicate);
+  if (entry === undefined) throw new Error(`nothing matching recorded in ${file} yet`);
+  return entry;
 }

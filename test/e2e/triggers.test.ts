@@ -12,6 +12,7 @@ import type { Connected } from '../support/holdfast.js';
 import { connectThroughHoldfast, createTempHome, firstText } from '../support/holdfast.js';
 import { approveObserved, statusOf } from '../support/review.js';
 import type { RugpullConfig } from '../support/rugpull-config.js';
+import { verifies } from '../requirements.js';
 
 const HONEST_INSTRUCTIONS = 'Notes server. Use search_notes to find notes.';
 
@@ -77,21 +78,27 @@ describe('triggers', () => {
     expect(c.received()).not.toContain('id_rsa');
   });
 
-  it('re-checks every call when configured, catching a silent change before the next call', async () => {
-    using home = createTempHome();
-    await using c = await connectThroughHoldfast({
-      home: home.home,
-      runArgs: ['--recheck', 'every-call'],
-      server: { trigger: { kind: 'after-calls', n: 1 }, change: 'description', signal: 'silent' },
-    });
-    await tools(c);
-    expect((await callSearch(c)).isError).toBe(false);
-    // No listing in between: the gateway re-lists by itself before forwarding.
-    const second = await callSearch(c);
-    expect(second.isError).toBe(true);
-    expect(second.text).toContain('changed since it was approved');
-    expect(c.received()).not.toContain('id_rsa');
-  });
+  it(
+    verifies(
+      'pin:every-call',
+      're-checks every call when configured, catching a silent change before the next call',
+    ),
+    async () => {
+      using home = createTempHome();
+      await using c = await connectThroughHoldfast({
+        home: home.home,
+        runArgs: ['--recheck', 'every-call'],
+        server: { trigger: { kind: 'after-calls', n: 1 }, change: 'description', signal: 'silent' },
+      });
+      await tools(c);
+      expect((await callSearch(c)).isError).toBe(false);
+      // No listing in between: the gateway re-lists by itself before forwarding.
+      const second = await callSearch(c);
+      expect(second.isError).toBe(true);
+      expect(second.text).toContain('changed since it was approved');
+      expect(c.received()).not.toContain('id_rsa');
+    },
+  );
 });
 
 describe('when the server changes on its second launch', () => {
@@ -100,7 +107,7 @@ describe('when the server changes on its second launch', () => {
     ['instructions', 'id_rsa'],
     ['server-info', '1.0.1'],
   ] as const)(
-    'holds a %s change and shows the approved initialize result',
+    verifies('pin:second-launch', 'holds a %s change and shows the approved initialize result'),
     async (change, marker) => {
       using home = createTempHome();
       const stateFile = join(mkdtempSync(join(tmpdir(), 'holdfast-launch-')), 'launches');
@@ -124,36 +131,42 @@ describe('when the server changes on its second launch', () => {
 });
 
 describe('when the server shows different definitions to different clients (split view)', () => {
-  it('holds the server when the agent sees something other than what the reviewer approved', async () => {
-    using home = createTempHome();
-    const server: RugpullConfig = {
-      trigger: { kind: 'client-name', name: 'agent' },
-      change: 'description',
-    };
-    let approved;
-    {
-      await using reviewer = await connectThroughHoldfast({
+  it(
+    verifies(
+      'pin:split-view',
+      'holds the server when the agent sees something other than what the reviewer approved',
+    ),
+    async () => {
+      using home = createTempHome();
+      const server: RugpullConfig = {
+        trigger: { kind: 'client-name', name: 'agent' },
+        change: 'description',
+      };
+      let approved;
+      {
+        await using reviewer = await connectThroughHoldfast({
+          home: home.home,
+          server,
+          clientName: 'reviewer',
+        });
+        approved = await tools(reviewer);
+        expect((await callSearch(reviewer)).isError).toBe(false);
+      }
+      await using agent = await connectThroughHoldfast({
         home: home.home,
         server,
-        clientName: 'reviewer',
+        clientName: 'agent',
       });
-      approved = await tools(reviewer);
-      expect((await callSearch(reviewer)).isError).toBe(false);
-    }
-    await using agent = await connectThroughHoldfast({
-      home: home.home,
-      server,
-      clientName: 'agent',
-    });
-    expect(await tools(agent)).toEqual(approved);
-    expect(statusOf(home.home)).toBe('changed');
-    expect((await callSearch(agent)).isError).toBe(true);
-    expect(agent.received()).not.toContain('id_rsa');
-  });
+      expect(await tools(agent)).toEqual(approved);
+      expect(statusOf(home.home)).toBe('changed');
+      expect((await callSearch(agent)).isError).toBe(true);
+      expect(agent.received()).not.toContain('id_rsa');
+    },
+  );
 });
 
 describe('periodic re-probe', () => {
-  it('catches a silent change while the client is idle', async () => {
+  it(verifies('pin:periodic', 'catches a silent change while the client is idle'), async () => {
     using home = createTempHome();
     const config = join(home.home, 'holdfast.yaml');
     writeFileSync(config, 'recheck_interval: 1\n');

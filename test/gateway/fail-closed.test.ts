@@ -8,9 +8,10 @@ import { StoreError } from '../../src/shared/errors.js';
 import { createMemoryPinStore } from '../../src/store/index.js';
 import { firstText } from '../support/holdfast.js';
 import { wire } from '../support/wire.js';
+import { verifies } from '../requirements.js';
 
 describe('when the state store fails', () => {
-  it('denies a call instead of forwarding it', async () => {
+  it(verifies('gate:fail-closed', 'denies a call instead of forwarding it'), async () => {
     await using w = await wire();
     await w.client.listTools(undefined, { cacheMode: 'bypass' });
     const ok = await w.client.callTool({ name: 'search_notes', arguments: { query: 'a' } });

@@ -9,6 +9,7 @@ import {
   createChildUpstream,
   recoverJsonRpcId,
 } from './child-upstream.js';
+import { verifies } from '../../../test/requirements.js';
 
 const ENV: Record<string, string> = { PATH: process.env['PATH'] ?? '' };
 const open: ChildUpstream[] = [];
@@ -114,17 +115,23 @@ describe('createChildUpstream', () => {
     expect(wire.errors).toEqual([]);
   });
 
-  it('rejects a line with a duplicate key, reports its id and does not deliver it', async () => {
-    const dup = '{"jsonrpc":"2.0","id":3,"result":{"tools":[{"name":"a","name":"b"}]}}\n';
-    const upstream = node(writer(dup));
-    const wire = record(upstream);
-    await upstream.start();
-    const error = await wire.nextError();
-    expectProtocolError(error, 'SURFACE_DUPLICATE_KEY', 3);
-    expect(error.message).not.toContain('tools');
-    expect(await wire.nextMessage()).toMatchObject({ method: 'notifications/done' });
-    expect(wire.messages).toHaveLength(1);
-  });
+  it(
+    verifies(
+      'surface:duplicate-keys',
+      'rejects a line with a duplicate key, reports its id and does not deliver it',
+    ),
+    async () => {
+      const dup = '{"jsonrpc":"2.0","id":3,"result":{"tools":[{"name":"a","name":"b"}]}}\n';
+      const upstream = node(writer(dup));
+      const wire = record(upstream);
+      await upstream.start();
+      const error = await wire.nextError();
+      expectProtocolError(error, 'SURFACE_DUPLICATE_KEY', 3);
+      expect(error.message).not.toContain('tools');
+      expect(await wire.nextMessage()).toMatchObject({ method: 'notifications/done' });
+      expect(wire.messages).toHaveLength(1);
+    },
+  );
 
   it('reports garbage and non-JSON-RPC lines and keeps delivering later lines', async () => {
     const upstream = node(writer('not json at all\n\n{"hello":"world","id":"x"}\r\n'));

@@ -1,0 +1,101 @@
+/**
+ * Security requirements as data (STYLE §4): each id has a behaviour sentence and a source. Tests
+ * name the requirement they prove with `verifies(id, title)`; `requirements.test.ts` fails when a
+ * requirement has no test or a test names an unknown id.
+ */
+export const REQUIREMENTS = {
+  'surface:jcs': {
+    behaviour: 'Canonical JSON matches every published RFC 8785 vector byte for byte.',
+    source: 'DESIGN §4; RFC 8785',
+  },
+  'surface:digest-vectors': {
+    behaviour:
+      'Surface digests reproduce golden vectors computed by an independent implementation.',
+    source: 'DESIGN §4',
+  },
+  'surface:duplicate-keys': {
+    behaviour: 'A message with duplicate JSON keys from a server is rejected, never relayed.',
+    source: 'DESIGN §1.2, §4',
+  },
+  'pin:tofu': {
+    behaviour:
+      'Under the discovery posture the first complete surface becomes the baseline, recorded.',
+    source: 'DESIGN §5',
+  },
+  'pin:enforcing-pending': {
+    behaviour:
+      'Under the enforcing posture a new server is pending: no tools, no instructions, calls denied.',
+    source: 'DESIGN §5',
+  },
+  'pin:drift-hold-lists': {
+    behaviour: 'After drift the client keeps receiving only approved text (I1).',
+    source: 'DESIGN §2 I1',
+  },
+  'pin:drift-deny-calls': {
+    behaviour: 'After drift every call gets an isError tool result naming the review command (I2).',
+    source: 'DESIGN §2 I2',
+  },
+  'pin:approve-observed': {
+    behaviour: 'Approving the observed digest restores service.',
+    source: 'DESIGN §2 I6',
+  },
+  'pin:approve-stale': {
+    behaviour: 'Approving any digest other than the one observed now is refused and recorded.',
+    source: 'DESIGN §2 I6',
+  },
+  'pin:quarantine': {
+    behaviour: 'A quarantined server denies every call until approved.',
+    source: 'DESIGN §5',
+  },
+  'pin:ratchet': {
+    behaviour: 'No observation turns changed, pending or quarantined into verified (I5).',
+    source: 'DESIGN §2 I5',
+  },
+  'pin:split-view': {
+    behaviour: 'A server that shows different definitions to different clients is held.',
+    source: 'DESIGN §1.1',
+  },
+  'pin:second-launch': {
+    behaviour: 'A change on a later launch, including instructions and serverInfo, is held.',
+    source: 'DESIGN §1.1',
+  },
+  'pin:every-call': {
+    behaviour:
+      'With recheck every-call, a silent change is caught before the next call is forwarded.',
+    source: 'DESIGN §5',
+  },
+  'pin:periodic': {
+    behaviour: 'A periodic re-probe catches a silent change while the client is idle.',
+    source: 'DESIGN §5',
+  },
+  'pin:benign': {
+    behaviour:
+      'Order changes, page splits, an unchanged list_changed and capability-dependent lists are not drift.',
+    source: 'DESIGN §1',
+  },
+  'gate:fail-closed': {
+    behaviour: 'A store fault denies calls and lists instead of forwarding (I3).',
+    source: 'DESIGN §2 I3',
+  },
+  'gate:agents-cannot-approve': {
+    behaviour: 'Nothing reachable over MCP approves or unquarantines (I7).',
+    source: 'DESIGN §2 I7',
+  },
+  'state:owner-only-no-secrets': {
+    behaviour: 'State files are owner-only and hold no argument or environment secrets.',
+    source: 'DESIGN §4, §13',
+  },
+  'relay:remote': {
+    behaviour:
+      'A remote Streamable HTTP or SSE server behind holdfast run behaves as direct and is pinned.',
+    source: 'DESIGN §11',
+  },
+} as const satisfies Record<string, { behaviour: string; source: string }>;
+
+/** A requirement id. */
+export type RequirementId = keyof typeof REQUIREMENTS;
+
+/** A test title that names the requirement it proves: `title [id]`. */
+export function verifies(id: RequirementId, title: string): string {
+  return `${title} [${id}]`;
+}
