@@ -3,6 +3,7 @@ import { SYSTEM_CLOCK } from '../shared/clock.js';
 import type { CliDeps } from './deps.js';
 import { EXIT } from './deps.js';
 import { commanderExitCode, createProgram } from './program.js';
+import { enableLinearRegExpEngine } from './regexp-engine.js';
 
 async function main(): Promise<void> {
   // Before any schema is compiled: patterns in approved schemas run in linear time.

@@ -20,8 +20,9 @@ export type CheckResult =
   | { kind: 'new-profile'; keys: ProfileKeys }
   /**
    * A client profile never seen lists approved items plus items nobody approved (server-everything
-   * adds tools for clients that can sample). Not drift of what was approved: the extra items stay
-   * hidden from the client and uncallable until a human approves them; the profile is not learned.
+   * adds tools for clients that can sample). Not drift of what was approved. Under the discovery
+   * posture the extra items are trusted on first use; under enforcing they stay hidden and
+   * uncallable until a human approves them, and the profile is not learned.
    */
   | { kind: 'new-profile-unreviewed'; unreviewed: ChangedItem[] }
   | { kind: 'drift'; changes: ChangedItem[] };

@@ -186,6 +186,17 @@ function sameTrust(after: ServerRecord | undefined, before: ServerRecord | undef
   expect(after?.baseline).toEqual(before?.baseline);
 }
 
+/** Every approved item, the server and the launch keep their digests; items may only be added. */
+function expectOnlyAdditions(before: Baseline, after: Baseline): void {
+  expect(after.digests.server).toBe(before.digests.server);
+  expect(after.digests.launch).toBe(before.digests.launch);
+  for (const section of ['tools', 'prompts', 'resources', 'resourceTemplates'] as const) {
+    for (const [key, digest] of Object.entries(before.digests[section])) {
+      expect(after.digests[section][key]).toBe(digest);
+    }
+  }
+}
+
 function approvedPart(baseline: Baseline | null | undefined) {
   return baseline ? { surface: baseline.surface, digests: baseline.digests } : null;
 }
@@ -264,7 +275,15 @@ describe('pinning invariants over random operation sequences', () => {
             if (approvedChanged) {
               const tofu = before === undefined && posture === 'discovery';
               const approval = op.kind === 'approve' && named === before?.observed?.digests.surface;
-              expect(tofu || approval).toBe(true);
+              // First use of a new client profile under discovery may only add items.
+              const profileTofu =
+                posture === 'discovery' &&
+                before?.status === 'verified' &&
+                observation !== undefined &&
+                checkObservation(defined(before.baseline), observation).kind ===
+                  'new-profile-unreviewed';
+              if (profileTofu) expectOnlyAdditions(defined(before.baseline), defined(now.baseline));
+              expect(tofu || approval || profileTofu).toBe(true);
             }
 
             // A verified server's latest observation never drifts from its baseline.
@@ -323,7 +342,15 @@ describe('pinning invariants over random operation sequences', () => {
                     checkObservation(defined(before.baseline), defined(observation)).kind ===
                     'drift';
                   expect(now.status).toBe(drifted ? 'changed' : 'verified');
-                  expect(approvedPart(now.baseline)).toEqual(approvedPart(before.baseline));
+                  const learnedNewItems =
+                    posture === 'discovery' &&
+                    checkObservation(defined(before.baseline), defined(observation)).kind ===
+                      'new-profile-unreviewed';
+                  if (learnedNewItems) {
+                    expectOnlyAdditions(defined(before.baseline), defined(now.baseline));
+                  } else {
+                    expect(approvedPart(now.baseline)).toEqual(approvedPart(before.baseline));
+                  }
                 } else {
                   // Pending, changed and quarantined stay so under any observation, even one
                   // equal to the baseline.

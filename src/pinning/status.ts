@@ -80,6 +80,23 @@ export function applyObservation(
         events: [probe, event(ctx, 'profile-learned', { profile: observation.profile, digest })],
       };
     case 'new-profile-unreviewed':
+      if (posture === 'discovery') {
+        // First use of this client profile: its extra items are trusted on first use, exactly
+        // like a new server's, and the profile is learned. Nothing approved changed.
+        const baseline = mergeBaseline(current.baseline, observation, 'tofu', ctx.now);
+        return {
+          record: { ...current, baseline, observed: observation, updatedAt: ctx.now },
+          events: [
+            probe,
+            event(ctx, 'baseline', {
+              digest: baseline.digests.surface,
+              by: 'tofu',
+              profile: observation.profile,
+              added: result.unreviewed.length,
+            }),
+          ],
+        };
+      }
       if (unchangedObservation) return undefined;
       return {
         record: { ...current, observed: observation, updatedAt: ctx.now },

@@ -48,7 +48,7 @@ describe('benign churn', () => {
   it(
     verifies(
       'pin:benign',
-      'stays verified for clients whose capabilities change which tools are listed, in either order',
+      'trusts the extra tools a richer client sees on first use under the discovery posture',
     ),
     async () => {
       using home = createTempHome();
@@ -60,32 +60,18 @@ describe('benign churn', () => {
         ).not.toContain('trigger_sampling');
       }
       {
-        // A richer client sees one more tool. Nobody approved it, so it stays hidden and uncallable,
-        // but the approved tools keep working: this is not drift of what was approved.
+        // Same as direct: the richer client sees one more tool and can call it.
         await using rich = await connectThroughHoldfast({
           home: home.home,
           server,
           capabilities: { sampling: {} },
         });
-        const tools = byName(
-          (await rich.client.listTools(undefined, { cacheMode: 'bypass' })).tools,
-        );
-        expect(tools).toEqual(['add_note', 'search_notes', 'send_email']);
-        expect(
-          (await rich.client.callTool({ name: 'search_notes', arguments: { query: 'x' } })).isError,
-        ).not.toBe(true);
-        const hidden = await rich.client.callTool({ name: 'trigger_sampling', arguments: {} });
-        expect(hidden.isError).toBe(true);
-        expect(statusOf(home.home)).toBe('verified');
-        // The reviewer sees the extra tool as added and can approve it.
-        const diff = runCliJson<DiffJson>(['diff', 'notes'], home.home);
-        expect(diff.diff.changes).toEqual([
-          expect.objectContaining({ section: 'tools', key: 'trigger_sampling', kind: 'added' }),
-        ]);
-        approveObserved(home.home);
         expect(
           byName((await rich.client.listTools(undefined, { cacheMode: 'bypass' })).tools),
         ).toContain('trigger_sampling');
+        expect(
+          (await rich.client.callTool({ name: 'search_notes', arguments: { query: 'x' } })).isError,
+        ).not.toBe(true);
       }
       {
         await using plain = await connectThroughHoldfast({ home: home.home, server });
@@ -94,6 +80,47 @@ describe('benign churn', () => {
             .isError,
         ).not.toBe(true);
       }
+      expect(statusOf(home.home)).toBe('verified');
+    },
+  );
+
+  it(
+    verifies(
+      'pin:benign',
+      'hides the extra tools of a richer client until approved under enforcing, without blocking the approved ones',
+    ),
+    async () => {
+      using home = createTempHome();
+      const server: RugpullConfig = { capabilityTools: true };
+      const runArgs = ['--posture', 'enforcing'];
+      {
+        await using plain = await connectThroughHoldfast({ home: home.home, server, runArgs });
+        await plain.client.listTools(undefined, { cacheMode: 'bypass' });
+        approveObserved(home.home);
+      }
+      await using rich = await connectThroughHoldfast({
+        home: home.home,
+        server,
+        runArgs,
+        capabilities: { sampling: {} },
+      });
+      const tools = byName((await rich.client.listTools(undefined, { cacheMode: 'bypass' })).tools);
+      expect(tools).toEqual(['add_note', 'search_notes', 'send_email']);
+      expect(
+        (await rich.client.callTool({ name: 'search_notes', arguments: { query: 'x' } })).isError,
+      ).not.toBe(true);
+      const hidden = await rich.client.callTool({ name: 'trigger_sampling', arguments: {} });
+      expect(hidden.isError).toBe(true);
+      expect(statusOf(home.home)).toBe('verified');
+      // The reviewer sees the extra tool as added and can approve it.
+      const diff = runCliJson<DiffJson>(['diff', 'notes'], home.home);
+      expect(diff.diff.changes).toEqual([
+        expect.objectContaining({ section: 'tools', key: 'trigger_sampling', kind: 'added' }),
+      ]);
+      approveObserved(home.home);
+      expect(
+        byName((await rich.client.listTools(undefined, { cacheMode: 'bypass' })).tools),
+      ).toContain('trigger_sampling');
       expect(statusOf(home.home)).toBe('verified');
     },
   );
