@@ -16,7 +16,7 @@ import { computeSurfaceDigests, profileDigest } from '../src/surface/digest.js';
 import { canonicalize } from '../src/surface/jcs.js';
 import { parseStrictJson } from '../src/surface/strict-json.js';
 import type { JsonObject, Surface } from '../src/surface/types.js';
-import { checkUpstreamText } from '../src/transports/stdio/child-upstream.js';
+import { checkUpstreamText } from '../src/transports/wire-check.js';
 import { REPO_ROOT } from './latency.js';
 import { median } from './stats.js';
 

@@ -4,9 +4,15 @@ import { createArgumentValidator } from '../pinning/arguments.js';
 import { applyObservation } from '../pinning/status.js';
 import type { Observation, PinEvent, Posture, ServerRecord } from '../pinning/types.js';
 import type { Clock } from '../shared/clock.js';
+import { UpstreamError } from '../shared/errors.js';
 import { createId } from '../shared/ids.js';
 import type { PinStore } from '../store/ports.js';
-import { computeSurfaceDigests, profileDigest, sha256Digest } from '../surface/digest.js';
+import {
+  computeSurfaceDigests,
+  digestEquals,
+  profileDigest,
+  sha256Digest,
+} from '../surface/digest.js';
 import type { SurfaceLimits } from '../surface/snapshot.js';
 import {
   advertisedSections,
@@ -150,6 +156,13 @@ export class GatewaySession {
       case 'request':
         return this.#clientRequest(m, message);
       case 'notification': {
+        if (m.method === 'notifications/cancelled') {
+          // A cancelled request gets no response (MCP cancellation), so stop waiting for one.
+          const cancelled = m.params['requestId'];
+          if (typeof cancelled === 'string' || typeof cancelled === 'number') {
+            this.#clientRequests.delete(cancelled);
+          }
+        }
         const sent = this.#sendUpstream(message);
         // Start verifying before awaiting, so requests right behind this one wait for the probe.
         if (m.method === 'notifications/initialized') this.#startVerification(sent);
@@ -170,13 +183,12 @@ export class GatewaySession {
     if (m.method === 'initialize') {
       const caps = m.params['capabilities'];
       this.#clientCapabilities = isJsonObject(caps) ? caps : {};
-      this.#clientRequests.set(m.id, m.method);
-      return this.#sendUpstream(message);
+      return this.#forward(m, message);
     }
     const section = Object.hasOwn(LIST_METHODS, m.method) ? LIST_METHODS[m.method] : undefined;
     if (section !== undefined) return this.#answerList(m.id, section, m.params);
     if (m.method === 'tools/call') return this.#gateCall(m, message);
-    if (ALWAYS_ALLOWED.has(m.method)) return this.#sendUpstream(message);
+    if (ALWAYS_ALLOWED.has(m.method)) return this.#forward(m, message);
     try {
       await this.#ensureReady();
       const record = await this.#currentRecord();
@@ -195,14 +207,16 @@ export class GatewaySession {
     } catch (error) {
       return this.#replyError(m.id, error);
     }
-    return this.#sendUpstream(message);
+    return this.#forward(m, message);
   }
 
   async #answerList(id: RequestId, section: Section, params: JsonObject): Promise<void> {
     if (params['cursor'] !== undefined) {
       // The gateway returns whole lists in one page, so it never hands out a cursor.
       return this.#sendClient(
-        toErrorResponse(id, JSON_RPC.INVALID_PARAMS, 'holdfast: unknown cursor'),
+        toErrorResponse(id, JSON_RPC.INVALID_PARAMS, 'holdfast: unknown cursor', {
+          code: 'UNKNOWN_CURSOR',
+        }),
       );
     }
     try {
@@ -248,7 +262,7 @@ export class GatewaySession {
         message: 'holdfast could not verify this call, so it was not forwarded',
       };
     }
-    if (verdict.kind === 'allow') return this.#sendUpstream(message);
+    if (verdict.kind === 'allow') return this.#forward(m, message);
     await this.#recordEvents([
       {
         at: this.#options.clock.now(),
@@ -308,6 +322,7 @@ export class GatewaySession {
               m.id,
               JSON_RPC.DENIED,
               `holdfast deny: server "${this.#options.name}" is not verified`,
+              { code: `SERVER_${(record?.status ?? 'unknown').toUpperCase()}` },
             ),
           );
           return;
@@ -423,6 +438,16 @@ export class GatewaySession {
         observedAt: this.#options.clock.now(),
       };
       const { name, posture, clock } = this.#options;
+      const last = this.#observation;
+      if (
+        last !== undefined &&
+        this.#record !== undefined &&
+        last.profile === profile &&
+        digestEquals(last.digests.surface, observation.digests.surface)
+      ) {
+        // Same surface as this session's last recorded look: nothing to record (every-call path).
+        return;
+      }
       const stored = await this.#options.store.update(name, (current) =>
         applyObservation(current, observation, posture, { name, now: clock.now() }),
       );
@@ -460,14 +485,25 @@ export class GatewaySession {
 
   // ---- plumbing --------------------------------------------------------------------------
 
+  /** Relays a client request that passed its checks, remembering it so it always gets an answer. */
+  async #forward(
+    m: Extract<Classified, { kind: 'request' }>,
+    message: JSONRPCMessage,
+  ): Promise<void> {
+    this.#clientRequests.set(m.id, m.method);
+    await this.#sendUpstream(message);
+  }
+
   #requestUpstream(method: string, params: JsonObject): Promise<JsonObject> {
     const id = `${this.#idPrefix}${this.#nextId++}`;
     return new Promise<JsonObject>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#ownRequests.delete(id);
         reject(
-          new Error(
+          new UpstreamError(
+            'UPSTREAM_TIMEOUT',
             `the server did not answer ${method} within ${this.#options.requestTimeoutMs} ms`,
+            { details: { method } },
           ),
         );
       }, this.#options.requestTimeoutMs);
@@ -490,8 +526,10 @@ export class GatewaySession {
     if (m.kind === 'response') pending.resolve(m.result);
     else
       pending.reject(
-        new Error(
+        new UpstreamError(
+          'UPSTREAM_PROTOCOL',
           `the server answered a probe with an error (${typeof m.error['code'] === 'number' ? m.error['code'] : '?'})`,
+          { details: { reason: 'probe-error' } },
         ),
       );
     return true;

@@ -480,9 +480,10 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
       expect(h.stderr()).toMatch(/not (valid )?JSON|parse/i);
     });
 
-    it('exits cleanly with a message on a 20 MB line, leaving no child', async () => {
+    it('refuses a 20 MB line with an error for its id, without buffering it, and keeps running', async () => {
       using home = createTempHome();
-      await using h = spawnHoldfast({ home: home.home, server: {} });
+      const recordFile = join(home.home, 'received.jsonl');
+      await using h = spawnHoldfast({ home: home.home, server: { recordFile } });
       await h.initialize();
       await h.request('tools/list');
       const child = onlyChild(h);
@@ -494,12 +495,15 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
         params: { pad: 'x'.repeat(20 * 1024 * 1024) },
       });
       await h.writeLine(huge);
-      // Observed behaviour: the SDK's stdio ReadBuffer refuses the line and closes the session.
-      const exit = await h.waitForExit();
-      expect(exit).toEqual({ code: 0, signal: null });
-      expect(h.stderr()).toMatch(/client transport error: ReadBuffer exceeded maximum size/);
-      await expectGone(child);
+      const refused = await h.response('huge');
+      expect(refused.error?.code).toBe(-32600);
+      expect(h.stderr()).toMatch(/refused a client message: invalid request \(oversize\)/);
+      await expectRawAlive(h);
+      expect(processState(child)).toBe('running');
       expect(h.lines().join('\n')).not.toContain('xxxxxxxx');
+      expect(recorded(recordFile).filter((e) => JSON.stringify(e).includes('xxxxxxxx'))).toEqual(
+        [],
+      );
     });
 
     it('survives a 100,000-level nested request and forwards none of it', async () => {
@@ -516,8 +520,9 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
       await h.writeLine(
         `{"jsonrpc":"2.0","id":"deep-call","method":"tools/call","params":{"name":"search_notes","arguments":{"query":${deep}}}}`,
       );
+      // Refused by the strict reader before the gateway sees it: invalid request, not forwarded.
       const deepCall = await h.response('deep-call');
-      expect(deepCall.result?.['isError']).toBe(true);
+      expect(deepCall.error?.code).toBe(-32600);
       await expectRawAlive(h);
       expect(processState(h.pid)).toBe('running');
 

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
 import type { Transport } from '@modelcontextprotocol/server';
-import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 
 import { defaultConfig, parseConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
@@ -12,6 +11,7 @@ import type { JsonObject } from '../../surface/types.js';
 import { createHttpUpstream } from '../../transports/http/http-upstream.js';
 import { createChildUpstream } from '../../transports/stdio/child-upstream.js';
 import { toLaunchProvenance, toRemoteProvenance } from '../../transports/stdio/provenance.js';
+import { createStdioDownstream } from '../../transports/stdio/stdio-downstream.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
 import { EXIT, openStore } from '../deps.js';
 
@@ -81,7 +81,13 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
       return EXIT.USAGE;
     }
     const transport = options.transport ?? 'auto';
-    upstream = createHttpUpstream({ url, headers, transport });
+    upstream = createHttpUpstream({
+      url,
+      headers,
+      transport,
+      maxMessageBytes: config.limits.max_message_bytes,
+      maxDepth: config.limits.max_depth,
+    });
     launch = toRemoteProvenance(url, transport);
     name = options.name ?? url.hostname;
   } else {
@@ -118,8 +124,11 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
     log(`cannot open the state store: ${(error as Error).message}`);
     return EXIT.FAILURE;
   }
-  const downstream = new StdioServerTransport(io.stdin as never, io.stdout as never, {
-    maxBufferSize: config.limits.max_message_bytes,
+  const downstream = createStdioDownstream({
+    stdin: io.stdin,
+    stdout: io.stdout,
+    maxMessageBytes: config.limits.max_message_bytes,
+    maxDepth: config.limits.max_depth,
   });
   const session = new GatewaySession(downstream, upstream, {
     name,

@@ -28,7 +28,7 @@ import {
   recoverJsonRpcId,
   toProtocolError,
   type WireVerdict,
-} from '../stdio/child-upstream.js';
+} from '../wire-check.js';
 
 /** Options for {@link createHttpUpstream}. */
 export interface HttpUpstreamOptions {

@@ -1,15 +1,14 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { verifies } from '../../../test/requirements.js';
 import { UpstreamError } from '../../shared/errors.js';
+import { checkUpstreamText, recoverJsonRpcId } from '../wire-check.js';
 import {
-  checkUpstreamText,
   type ChildUpstream,
   type ChildUpstreamOptions,
   createChildUpstream,
-  recoverJsonRpcId,
 } from './child-upstream.js';
-import { verifies } from '../../../test/requirements.js';
 
 const ENV: Record<string, string> = { PATH: process.env['PATH'] ?? '' };
 const open: ChildUpstream[] = [];

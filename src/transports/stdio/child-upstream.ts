@@ -8,150 +8,17 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 
+import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
+
+import { UpstreamError } from '../../shared/errors.js';
 import {
-  isJSONRPCNotification,
-  isJSONRPCRequest,
-  isJSONRPCResponse,
-  type JSONRPCMessage,
-  type Transport,
-} from '@modelcontextprotocol/client';
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_MAX_MESSAGE_DEPTH,
+  toProtocolError,
+} from '../wire-check.js';
+import { LineReader } from './line-reader.js';
 
-import { SurfaceError, UpstreamError } from '../../shared/errors.js';
-import { parseStrictJson } from '../../surface/strict-json.js';
-
-/** Default cap on one message (one line): 16 MiB. */
-export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
-/** Default nesting limit for one message. */
-export const DEFAULT_MAX_MESSAGE_DEPTH = 64;
 const DEFAULT_KILL_GRACE_MS = 2000;
-const NEWLINE = 0x0a;
-
-/** The outcome of checking one message from upstream. */
-export type WireVerdict =
-  { ok: true; message: JSONRPCMessage } | { ok: false; reason: string; id?: string | number };
-
-/**
- * Checks one message text from upstream (attacker-controlled): strict JSON within the limits,
- * then the JSON-RPC 2.0 shape. The returned message is the parsed value itself, not a re-built
- * copy, so unknown members survive for the gateway to relay.
- */
-export function checkUpstreamText(
-  text: string,
-  limits: { maxDepth: number; maxBytes: number },
-): WireVerdict {
-  let value: unknown;
-  try {
-    value = parseStrictJson(text, limits);
-  } catch (error) {
-    const reason = error instanceof SurfaceError ? error.code : 'SURFACE_NOT_JSON';
-    return withId({ ok: false, reason }, recoverJsonRpcId(text));
-  }
-  if (isJSONRPCRequest(value) || isJSONRPCNotification(value) || isJSONRPCResponse(value)) {
-    return { ok: true, message: value };
-  }
-  const id = typeof value === 'object' && value !== null && 'id' in value ? value.id : undefined;
-  return withId({ ok: false, reason: 'not-jsonrpc' }, id);
-}
-
-function withId(verdict: { ok: false; reason: string }, id: unknown): WireVerdict {
-  return typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id))
-    ? { ...verdict, id }
-    : verdict;
-}
-
-/**
- * Finds the top-level `"id"` of a JSON object text that failed strict parsing, or of the prefix of
- * an oversize one, without building the value: one forward scan, no recursion, no regex. Returns
- * undefined when there is no usable id (absent, not a string or integer, or given twice).
- */
-export function recoverJsonRpcId(text: string): string | number | undefined {
-  let i = skipSpace(text, 0);
-  if (text.charCodeAt(i) !== 0x7b) return undefined;
-  let id: string | number | undefined;
-  let isSeen = false;
-  for (i = skipSpace(text, i + 1); text.charCodeAt(i) === 0x22; i = skipSpace(text, i + 1)) {
-    const keyEnd = stringEnd(text, i);
-    if (keyEnd === -1) break;
-    const isIdKey = decodeSmall(text.slice(i, keyEnd)) === 'id';
-    i = skipSpace(text, keyEnd);
-    if (text.charCodeAt(i) !== 0x3a) break;
-    i = skipSpace(text, i + 1);
-    const valueEnd = valueEndAt(text, i);
-    if (isIdKey) {
-      if (isSeen) return undefined;
-      isSeen = true;
-      const value = valueEnd === -1 ? undefined : decodeSmall(text.slice(i, valueEnd));
-      id =
-        typeof value === 'string' || Number.isSafeInteger(value)
-          ? (value as string | number)
-          : undefined;
-    }
-    if (valueEnd === -1) break;
-    i = skipSpace(text, valueEnd);
-    if (text.charCodeAt(i) !== 0x2c) break;
-  }
-  return id;
-}
-
-function skipSpace(text: string, i: number): number {
-  let c = text.charCodeAt(i);
-  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
-  return i;
-}
-
-/** Index just after the string whose quote is at `i`, or -1 if the text ends first. */
-function stringEnd(text: string, i: number): number {
-  for (let j = i + 1; j < text.length; j++) {
-    const c = text.charCodeAt(j);
-    if (c === 0x5c) j++;
-    else if (c === 0x22) return j + 1;
-  }
-  return -1;
-}
-
-/** Index just after the value starting at `i`, or -1 if the text ends first. */
-function valueEndAt(text: string, i: number): number {
-  const first = text.charCodeAt(i);
-  if (first === 0x22) return stringEnd(text, i);
-  if (first !== 0x7b && first !== 0x5b) {
-    let j = i;
-    for (; j < text.length; j++) {
-      const c = text.charCodeAt(j);
-      if (c === 0x2c || c === 0x7d || c === 0x5d || c === 0x20 || c === 0x0a || c === 0x0d)
-        return j;
-    }
-    return -1; // a number cut by the end of a prefix may be longer than what we see
-  }
-  let depth = 0;
-  for (let j = i; j < text.length; j++) {
-    const c = text.charCodeAt(j);
-    if (c === 0x22) {
-      j = stringEnd(text, j) - 1;
-      if (j < 0) return -1;
-    } else if (c === 0x7b || c === 0x5b) depth++;
-    else if ((c === 0x7d || c === 0x5d) && --depth === 0) return j + 1;
-  }
-  return -1;
-}
-
-/** JSON.parse of a short token (a key or an id); anything long or invalid is undefined. */
-function decodeSmall(token: string): unknown {
-  if (token.length > 256) return undefined;
-  try {
-    return JSON.parse(token) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The error reported through `onerror` for a rejected message; it never quotes the message. */
-export function toProtocolError(verdict: { reason: string; id?: string | number }): UpstreamError {
-  const details: Record<string, string | number> = { reason: verdict.reason };
-  if (verdict.id !== undefined) details['id'] = verdict.id;
-  return new UpstreamError('UPSTREAM_PROTOCOL', `Upstream message rejected (${verdict.reason})`, {
-    details,
-  });
-}
 
 /** Options for {@link createChildUpstream}. */
 export interface ChildUpstreamOptions {
@@ -206,17 +73,25 @@ class ChildUpstreamTransport implements ChildUpstream {
   #isClosing = false;
   #isStdinClosed = false;
   #drained: Promise<void> | undefined;
-  // The current unfinished line, kept as a list of pieces (joined once, at its newline).
-  #pieces: Buffer[] = [];
-  #pendingBytes = 0;
-  #isSkipping = false;
-  readonly #decoder = new TextDecoder('utf-8', { fatal: true });
+  readonly #reader: LineReader;
 
   constructor(options: ChildUpstreamOptions) {
     this.#options = options;
     this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_MESSAGE_DEPTH;
     this.exited = new Promise((resolve) => (this.#resolveExit = resolve));
+    this.#reader = new LineReader({
+      maxBytes: this.#maxBytes,
+      maxDepth: this.#maxDepth,
+      onMessage: (message) => {
+        try {
+          this.onmessage?.(message);
+        } catch (error) {
+          this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+        }
+      },
+      onReject: (rejected) => this.onerror?.(toProtocolError(rejected)),
+    });
   }
 
   get pid(): number | undefined {
@@ -240,7 +115,7 @@ class ChildUpstreamTransport implements ChildUpstream {
     });
     this.#child = child;
     child.stdout?.on('data', (chunk: Buffer) => {
-      this.#onChunk(chunk);
+      this.#reader.push(chunk);
     });
     child.stdout?.on('error', (error) => {
       this.onerror?.(
@@ -327,64 +202,5 @@ class ChildUpstreamTransport implements ChildUpstream {
     }
     this.#resolveExit({ code, signal });
     this.onclose?.();
-  }
-
-  /** Newline framing in linear time: each byte is looked at once and copied at most once. */
-  #onChunk(chunk: Buffer): void {
-    let start = 0;
-    while (start < chunk.length) {
-      const newline = chunk.indexOf(NEWLINE, start);
-      const end = newline === -1 ? chunk.length : newline;
-      const piece = chunk.subarray(start, end);
-      if (this.#isSkipping) {
-        // Rest of an oversize line: drop it unseen.
-      } else if (this.#pendingBytes + piece.length > this.#maxBytes) {
-        this.#rejectOversize(piece);
-      } else if (newline === -1) {
-        this.#pieces.push(piece);
-        this.#pendingBytes += piece.length;
-      } else {
-        const line = this.#pieces.length === 0 ? piece : Buffer.concat([...this.#pieces, piece]);
-        this.#pieces = [];
-        this.#pendingBytes = 0;
-        this.#onLine(line);
-      }
-      if (newline === -1) break;
-      this.#isSkipping = false;
-      start = newline + 1;
-    }
-  }
-
-  #rejectOversize(piece: Buffer): void {
-    // Look for the id in what we already hold (at most maxBytes plus one chunk), then let it go.
-    const prefix = Buffer.concat([...this.#pieces, piece]).toString('utf8');
-    this.#pieces = [];
-    this.#pendingBytes = 0;
-    this.#isSkipping = true;
-    const verdict = withId({ ok: false, reason: 'oversize' }, recoverJsonRpcId(prefix));
-    if (!verdict.ok) this.onerror?.(toProtocolError(verdict));
-  }
-
-  #onLine(line: Buffer): void {
-    const length =
-      line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
-    if (length === 0) return;
-    let text: string;
-    try {
-      text = this.#decoder.decode(line.subarray(0, length));
-    } catch {
-      this.onerror?.(toProtocolError({ reason: 'SURFACE_NOT_JSON' }));
-      return;
-    }
-    const verdict = checkUpstreamText(text, { maxDepth: this.#maxDepth, maxBytes: this.#maxBytes });
-    if (!verdict.ok) {
-      this.onerror?.(toProtocolError(verdict));
-      return;
-    }
-    try {
-      this.onmessage?.(verdict.message);
-    } catch (error) {
-      this.onerror?.(error instanceof Error ? error : new Error(String(error)));
-    }
   }
 }
