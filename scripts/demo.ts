@@ -17,7 +17,8 @@ import { rugpullCommand } from '../test/support/rugpull-config.js';
 const BIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'holdfast-demo-'));
 const bold = (s: string): string => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
-const step = (n: number, title: string): void => void process.stdout.write(`\n${bold(`== ${n}. ${title}`)}\n`);
+const step = (n: number, title: string): void =>
+  void process.stdout.write(`\n${bold(`== ${n}. ${title}`)}\n`);
 const say = (s: string): void => void process.stdout.write(`${s}\n`);
 
 function holdfast(...args: string[]): { code: number; out: string } {
@@ -29,7 +30,11 @@ async function main(): Promise<void> {
   say(`Holdfast demo. State directory: ${home}`);
   // A notes server that behaves for its first call, then poisons search_notes' description and
   // announces it with notifications/tools/list_changed.
-  const server = rugpullCommand({ trigger: { kind: 'after-calls', n: 1 }, change: 'description', signal: 'list-changed' });
+  const server = rugpullCommand({
+    trigger: { kind: 'after-calls', n: 1 },
+    change: 'description',
+    signal: 'list-changed',
+  });
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN, 'run', '--name', 'notes', '--', server.command, ...server.args],
@@ -37,7 +42,8 @@ async function main(): Promise<void> {
     stderr: 'pipe',
   });
   transport.stderr?.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').trimEnd().split('\n')) say(`   [holdfast stderr] ${line}`);
+    for (const line of chunk.toString('utf8').trimEnd().split('\n'))
+      say(`   [holdfast stderr] ${line}`);
   });
   const client = new Client({ name: 'demo-agent', version: '1.0.0' });
   const changed = new Promise<void>((resolve) => {

@@ -9,6 +9,7 @@
  * with non-Unicode semantics.
  */
 export function createLinearRegExp(pattern: string): RegExp {
+  // eslint-disable-next-line no-invalid-regexp -- `l` exists behind a V8 flag enabled at start-up
   return new RegExp(pattern, 'l');
 }
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import { verifies } from '../../test/requirements.js';
 import { SurfaceError } from '../shared/errors.js';
 import {
   computeSurfaceDigests,
@@ -15,7 +16,6 @@ import {
 import { parseStrictJson } from './strict-json.js';
 import type { JsonObject, JsonValue, Section, Surface } from './types.js';
 import { SECTION_KEY, SECTIONS } from './types.js';
-import { verifies } from '../../test/requirements.js';
 
 const VECTORS = fileURLToPath(new URL('../../test/vectors/surface/', import.meta.url));
 const NON_VECTOR_FILES = ['generate.py', 'manifest.json', 'profiles.json'];

@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import { verifies } from '../../test/requirements.js';
 import { SurfaceError } from '../shared/errors.js';
 import { canonicalBytes, canonicalize } from './jcs.js';
 import type { JsonObject, JsonValue } from './types.js';
-import { verifies } from '../../test/requirements.js';
 
 const VECTORS = fileURLToPath(new URL('../../test/vectors/jcs/', import.meta.url));
 const KNOWN_TOP_LEVEL = [

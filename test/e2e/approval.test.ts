@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
+import { verifies } from '../requirements.js';
 import type { Connected } from '../support/holdfast.js';
 import {
   connectThroughHoldfast,
@@ -15,7 +16,6 @@ import {
 } from '../support/holdfast.js';
 import type { DiffJson } from '../support/review.js';
 import { approveObserved, statusOf } from '../support/review.js';
-import { verifies } from '../requirements.js';
 
 async function callSearch(c: Connected): Promise<{ isError: boolean; text: string; code: string }> {
   const result = await c.client.callTool({ name: 'search_notes', arguments: { query: 'x' } });

@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 
+import { verifies } from '../requirements.js';
 import { connectThroughHoldfast, createTempHome, runCliJson } from '../support/holdfast.js';
 import type { DiffJson } from '../support/review.js';
 import { approveObserved, statusOf } from '../support/review.js';
 import type { RugpullConfig } from '../support/rugpull-config.js';
-import { verifies } from '../requirements.js';
 
 const byName = (tools: { name: string }[]): string[] => tools.map((t) => t.name).sort();
 

@@ -6,11 +6,11 @@ import { Client } from '@modelcontextprotocol/client';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { verifies } from '../requirements.js';
 import type { RunningEverything } from '../support/everything-http.js';
 import { startEverything } from '../support/everything-http.js';
 import { connectThroughHoldfast, createTempHome, runCliJson } from '../support/holdfast.js';
 import { statusOf } from '../support/review.js';
-import { verifies } from '../requirements.js';
 
 let streamable: RunningEverything;
 let sse: RunningEverything;

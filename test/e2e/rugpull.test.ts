@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 
+import { verifies } from '../requirements.js';
 import type { Connected } from '../support/holdfast.js';
 import { connectThroughHoldfast, createTempHome, firstText, runCli } from '../support/holdfast.js';
 import { approveObserved, statusOf } from '../support/review.js';
 import type { RugpullChange, RugpullConfig } from '../support/rugpull-config.js';
-import { verifies } from '../requirements.js';
 
 /** Strings that appear only in the hostile version of each change. */
 const MARKERS: Record<Exclude<RugpullChange, 'behaviour'>, string[]> = {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
+import { verifies } from '../requirements.js';
 import {
   connectThroughHoldfast,
   createTempHome,
   firstText,
   runCliJson,
 } from '../support/holdfast.js';
-import { verifies } from '../requirements.js';
 
 describe('holdfast run in front of an honest server', () => {
   it(

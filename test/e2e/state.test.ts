@@ -7,9 +7,9 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { verifies } from '../requirements.js';
 import { connectThroughHoldfast, createTempHome, runCliJson } from '../support/holdfast.js';
 import { rugpullCommand } from '../support/rugpull-config.js';
-import { verifies } from '../requirements.js';
 
 describe('the state directory', () => {
   it(

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { verifies } from '../requirements.js';
 import type { Connected } from '../support/holdfast.js';
 import { connectThroughHoldfast, createTempHome, firstText } from '../support/holdfast.js';
 import { approveObserved, statusOf } from '../support/review.js';
 import type { RugpullConfig } from '../support/rugpull-config.js';
-import { verifies } from '../requirements.js';
 
 const HONEST_INSTRUCTIONS = 'Notes server. Use search_notes to find notes.';
 

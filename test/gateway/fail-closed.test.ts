@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 
 import { StoreError } from '../../src/shared/errors.js';
 import { createMemoryPinStore } from '../../src/store/index.js';
+import { verifies } from '../requirements.js';
 import { firstText } from '../support/holdfast.js';
 import { wire } from '../support/wire.js';
-import { verifies } from '../requirements.js';
 
 describe('when the state store fails', () => {
   it(verifies('gate:fail-closed', 'denies a call instead of forwarding it'), async () => {

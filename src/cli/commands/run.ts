@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 
 import type { Transport } from '@modelcontextprotocol/server';
 
@@ -7,13 +7,15 @@ import { defaultConfig, parseConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { GatewaySession } from '../../gateway/index.js';
 import { ConfigError } from '../../shared/errors.js';
+import { ensureHome } from '../../store/index.js';
 import type { JsonObject } from '../../surface/types.js';
 import { createHttpUpstream } from '../../transports/http/http-upstream.js';
 import { createChildUpstream } from '../../transports/stdio/child-upstream.js';
+import { openFileHashCache } from '../../transports/stdio/hash-cache.js';
 import { toLaunchProvenance, toRemoteProvenance } from '../../transports/stdio/provenance.js';
 import { createStdioDownstream } from '../../transports/stdio/stdio-downstream.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
-import { EXIT, openStore } from '../deps.js';
+import { EXIT, openStore, resolveHome } from '../deps.js';
 
 /** Options of `holdfast run`. */
 export interface RunOptions extends GlobalOptions {
@@ -104,13 +106,18 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
       maxMessageBytes: config.limits.max_message_bytes,
       maxDepth: config.limits.max_depth,
     });
+    const home = resolveHome(options, deps.env);
+    ensureHome(home);
+    const hashCache = openFileHashCache(join(home, 'hash-cache.json'));
     launch = toLaunchProvenance({
+      hashCache,
       command,
       args,
       envNames: options.pinEnv ?? [],
       cwd: io.cwd,
       path: deps.env['PATH'] ?? '',
     });
+    hashCache.save();
     name = options.name ?? defaultName(command, args);
   }
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {

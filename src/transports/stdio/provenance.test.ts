@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { openFileHashCache } from './hash-cache.js';
 import { redactArgs, toLaunchProvenance, toRemoteProvenance } from './provenance.js';
 
 describe('redactArgs', () => {
@@ -57,11 +58,29 @@ describe('toLaunchProvenance', () => {
     expect(provenance['args']).toEqual([script, '--api-key', '<redacted>']);
     // sha256("console.log(1)\n"), computed with sha256sum.
     expect(provenance['files']).toEqual({ [script]: `sha256:${SCRIPT_SHA256}` });
-    expect(provenance['executable']).toEqual({
-      path: expect.stringMatching(/node$/),
-      sha256: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
-    });
+    const executable = provenance['executable'] as { path: string; sha256: string };
+    expect(executable.path).toMatch(/node$/);
+    expect(executable.sha256).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(JSON.stringify(provenance)).not.toContain('hunter2');
+  });
+
+  it('reuses a cached digest only while the file keeps its identity', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'holdfast-prov-'));
+    const script = join(dir, 'server.js');
+    writeFileSync(script, 'console.log(1)\n');
+    const cache = openFileHashCache(join(dir, 'cache.json'));
+    const input = { command: 'node', args: [script], envNames: [], cwd: dir, path: '' };
+    const first = toLaunchProvenance({ ...input, hashCache: cache });
+    cache.save();
+    const reopened = openFileHashCache(join(dir, 'cache.json'));
+    expect(toLaunchProvenance({ ...input, hashCache: reopened })['files']).toEqual(first['files']);
+    writeFileSync(script, 'console.log(2)\n'); // same size, new content: mtime/ctime move
+    const changed = toLaunchProvenance({ ...input, hashCache: reopened })['files'] as Record<
+      string,
+      string
+    >;
+    expect(changed[script]).not.toBe((first['files'] as Record<string, string>)[script]);
+    expect(statSync(join(dir, 'cache.json')).mode & 0o777).toBe(0o600);
   });
 
   it('names the package of an npx launch', () => {

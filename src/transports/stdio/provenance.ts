@@ -3,6 +3,7 @@ import { accessSync, constants, readFileSync, realpathSync, statSync } from 'nod
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 
 import type { JsonObject } from '../../surface/types.js';
+import type { FileHashCache } from './hash-cache.js';
 
 /** Everything provenance needs from the environment, so tests can supply their own. */
 export interface ProvenanceInput {
@@ -13,6 +14,8 @@ export interface ProvenanceInput {
   cwd: string;
   /** The PATH used to resolve the command. */
   path: string;
+  /** Digests of files seen before, by identity (see hash-cache.ts). */
+  hashCache?: FileHashCache;
 }
 
 const SECRET_NAME =
@@ -32,7 +35,7 @@ export function toLaunchProvenance(input: ProvenanceInput): JsonObject {
   for (const arg of input.args) {
     if (arg.startsWith('-') || looksSecret(arg)) continue;
     const path = resolve(input.cwd, arg);
-    const digest = hashFile(path);
+    const digest = hashFile(path, input.hashCache);
     if (digest !== undefined) files[arg] = digest;
   }
   const provenance: JsonObject = {
@@ -41,7 +44,9 @@ export function toLaunchProvenance(input: ProvenanceInput): JsonObject {
     args,
     envNames: [...new Set(input.envNames)].sort(),
     executable:
-      executable === undefined ? null : { path: executable, sha256: hashFile(executable) ?? null },
+      executable === undefined
+        ? null
+        : { path: executable, sha256: hashFile(executable, input.hashCache) ?? null },
     files,
   };
   const pkg = packageSpec(input.command, input.args);
@@ -133,11 +138,16 @@ function resolveExecutable(command: string, pathVar: string, cwd: string): strin
   return undefined;
 }
 
-function hashFile(path: string): string | undefined {
+function hashFile(path: string, cache: FileHashCache | undefined): string | undefined {
   try {
-    const stat = statSync(path);
+    const stat = statSync(path, { bigint: true });
     if (!stat.isFile() || stat.size > MAX_HASHED_BYTES) return undefined;
-    return `sha256:${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
+    const key = `${path}\0${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+    const known = cache?.get(key);
+    if (known !== undefined) return known;
+    const digest = `sha256:${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
+    cache?.set(key, digest);
+    return digest;
   } catch {
     return undefined;
   }
