@@ -1,0 +1,177 @@
+import { applyObservation } from '../pinning/status.js';
+import type { Observation, PinEvent, Posture, ServerRecord } from '../pinning/types.js';
+import type { Clock } from '../shared/clock.js';
+import type { PinStore } from '../store/ports.js';
+import { computeSurfaceDigests, digestEquals, profileDigest } from '../surface/digest.js';
+import type { SurfaceLimits } from '../surface/snapshot.js';
+import { advertisedSections, createSurface, hasSectionCapability } from '../surface/snapshot.js';
+import type { Digest, JsonObject, Section, Surface } from '../surface/types.js';
+import { describeError } from './describe-error.js';
+import type { UpstreamRequest } from './probe.js';
+import { fetchSection } from './probe.js';
+
+/** What the tracker needs from the session's options. */
+export interface SurfaceTrackerOptions {
+  name: string;
+  store: PinStore;
+  posture: Posture;
+  launch: JsonObject;
+  clock: Clock;
+  log: (line: string) => void;
+  recheckIntervalMs: number | null;
+  limits: SurfaceLimits;
+}
+
+/**
+ * Keeps this session's view of the server's surface: lists sections upstream (serialized, all
+ * pages), turns them into observations, applies them to the pin store, and caches the record by
+ * revision so the per-call path reads only the status row.
+ */
+export class SurfaceTracker {
+  readonly #options: SurfaceTrackerOptions;
+  readonly #request: UpstreamRequest;
+  #surface: Surface | undefined;
+  #profile: Digest | undefined;
+  #observation: Observation | undefined;
+  #record: ServerRecord | undefined;
+  #chain: Promise<unknown> = Promise.resolve();
+  #ready: Promise<boolean> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: SurfaceTrackerOptions, request: UpstreamRequest) {
+    this.#options = options;
+    this.#request = request;
+  }
+
+  /** The latest observation this session recorded, if any. */
+  get observation(): Observation | undefined {
+    return this.#observation;
+  }
+
+  /** Starts a surface from the initialize result's server item, for this client profile. */
+  initialize(
+    serverItem: JsonObject,
+    protocolVersion: string,
+    clientCapabilities: JsonObject,
+  ): void {
+    this.#profile = profileDigest(protocolVersion, clientCapabilities);
+    this.#surface = createSurface(serverItem, this.#options.launch);
+  }
+
+  /** The sections a `list_changed` notification names that this server advertises. */
+  advertised(sections: readonly Section[]): Section[] {
+    const server = this.#surface?.server ?? {};
+    return sections.filter((section) => hasSectionCapability(server, section));
+  }
+
+  /** Begins the first full probe once `after` (the relayed `initialized`) is sent. */
+  start(after: Promise<void>): void {
+    if (this.#ready !== undefined || this.#surface === undefined) return;
+    const sections = advertisedSections(this.#surface.server);
+    this.#chain = after;
+    this.#ready = this.refresh(sections).then(
+      () => true,
+      (error: unknown) => {
+        this.#options.log(
+          `initial probe failed; calls are denied until a probe succeeds: ${describeError(error)}`,
+        );
+        return false;
+      },
+    );
+    const interval = this.#options.recheckIntervalMs;
+    if (interval !== null) {
+      this.#timer = setInterval(() => {
+        this.refresh(sections).catch((error: unknown) => {
+          this.#options.log(`periodic re-probe failed: ${describeError(error)}`);
+        });
+      }, interval);
+      this.#timer.unref();
+    }
+  }
+
+  /** Stops the periodic re-probe. */
+  stop(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+  }
+
+  /** Waits for the first probe; retries it once now if it failed. */
+  async ensureReady(): Promise<void> {
+    if (this.#ready === undefined || this.#surface === undefined) {
+      throw new Error('the session is not initialized');
+    }
+    if (!(await this.#ready)) {
+      // The first probe failed: try again now, so a transient fault does not wedge the session.
+      this.#ready = this.refresh(advertisedSections(this.#surface.server)).then(() => true);
+      await this.#ready;
+    }
+  }
+
+  /** Re-lists the given sections upstream (serialized), observes, and records the outcome. */
+  refresh(sections: Section[]): Promise<void> {
+    const run = this.#chain.then(async () => {
+      const surface = this.#surface;
+      const profile = this.#profile;
+      if (surface === undefined || profile === undefined) {
+        throw new Error('the session is not initialized');
+      }
+      const next: Surface = { ...surface };
+      for (const section of sections) {
+        next[section] = await fetchSection(this.#request, section, this.#options.limits);
+      }
+      this.#surface = next;
+      await this.#observe({
+        surface: next,
+        digests: computeSurfaceDigests(next),
+        profile,
+        observedAt: this.#options.clock.now(),
+      });
+    });
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  async #observe(observation: Observation): Promise<void> {
+    const { name, posture, clock, store, log } = this.#options;
+    const last = this.#observation;
+    if (
+      last !== undefined &&
+      this.#record !== undefined &&
+      last.profile === observation.profile &&
+      digestEquals(last.digests.surface, observation.digests.surface)
+    ) {
+      // Same surface as this session's last recorded look: nothing to record (every-call path).
+      return;
+    }
+    const stored = await store.update(name, (current) =>
+      applyObservation(current, observation, posture, { name, now: clock.now() }),
+    );
+    const previous = this.#record?.status;
+    this.#observation = observation;
+    this.#record = stored;
+    if (stored !== undefined && stored.status !== 'verified' && stored.status !== previous) {
+      log(
+        `server "${name}" is ${stored.status}: ${stored.reason}. Review with: holdfast diff ${name}`,
+      );
+    }
+  }
+
+  /** The server's record as stored now (status read every time; full record when it moved). */
+  async currentRecord(): Promise<ServerRecord | undefined> {
+    const { store, name } = this.#options;
+    const status = await store.getStatus(name);
+    if (status === undefined) return (this.#record = undefined);
+    if (this.#record?.revision !== status.revision) this.#record = await store.getServer(name);
+    return this.#record;
+  }
+
+  /** Appends events to a known server's record; a failure is logged, never thrown. */
+  async recordEvents(events: PinEvent[]): Promise<void> {
+    try {
+      await this.#options.store.update(this.#options.name, (current) =>
+        current === undefined ? undefined : { record: current, events },
+      );
+    } catch (error) {
+      this.#options.log(`could not record an event: ${describeError(error)}`);
+    }
+  }
+}
