@@ -70,6 +70,7 @@ export class GatewaySession {
   readonly #clientRequests = new Map<RequestId, string>();
   #clientCapabilities: JsonObject = {};
   #closed = false;
+  #serverEnded = false;
   readonly #done: Promise<void>;
   #resolveDone!: () => void;
 
@@ -95,11 +96,19 @@ export class GatewaySession {
     return this.#done;
   }
 
+  /** Whether the session ended because the server went away (exit code 1 for `holdfast run`). */
+  get endedByServer(): boolean {
+    return this.#serverEnded;
+  }
+
   /** Wires both transports and starts them. */
   async start(): Promise<void> {
     this.#up.onmessage = (message) => void this.#fromUpstream(message);
     this.#up.onerror = (error) => this.#onUpstreamError(error);
-    this.#up.onclose = () => void this.close('the server closed the connection');
+    this.#up.onclose = () => {
+      this.#serverEnded = !this.#closed || this.#serverEnded;
+      void this.close('the server closed the connection');
+    };
     this.#down.onmessage = (message) => void this.#fromClient(message);
     this.#down.onerror = (error) => this.#options.log(`client transport error: ${error.message}`);
     this.#down.onclose = () => void this.close('the client closed the connection');
@@ -340,6 +349,16 @@ export class GatewaySession {
 
   #onUpstreamError(error: Error): void {
     const details = (error as { details?: Record<string, unknown> }).details ?? {};
+    if (errorCode(error) === 'UPSTREAM_EXITED') {
+      const { code, signal } = details;
+      const how =
+        typeof signal === 'string'
+          ? `signal ${signal}`
+          : `code ${typeof code === 'number' ? code : '?'}`;
+      this.#options.log(`the server exited (${how})`);
+      this.#serverEnded = true;
+      return;
+    }
     this.#options.log(`server sent something holdfast will not forward: ${describeError(error)}`);
     const id = details['id'];
     if (typeof id !== 'string' && typeof id !== 'number') return;

@@ -398,7 +398,7 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
       });
       await h.waitForExit();
       await expectGone(child);
-      expect(h.stderr()).toMatch(/Upstream server exited/);
+      expect(h.stderr()).toMatch(/the server exited \(code 1\)/);
       // The gateway's close() promises "pending requests get errors".
       const answer = await h.response('in-flight', 1_000);
       expect(answer.error?.message).toMatch(/^holdfast: /);
@@ -434,7 +434,8 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
       using home = createTempHome();
       await using h = spawnHoldfast({ home: home.home, server: { fault: 'exit-immediately' } });
       const exit = await h.waitForExit();
-      expect(exit.signal).toBeNull();
+      expect(exit).toEqual({ code: 1, signal: null });
+      expect(h.stderr()).toMatch(/the server exited \(code 1\)/);
       expect(h.stderr()).toMatch(/server closed the connection/);
       expect(h.lines()).toEqual([]);
       expect(childPids(h.pid)).toEqual([]);

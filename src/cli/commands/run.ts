@@ -161,7 +161,7 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
   }
   await session.done;
   await store.close();
-  return EXIT.OK;
+  return session.endedByServer ? EXIT.FAILURE : EXIT.OK;
 }
 
 function parseHeaders(values: string[]): Record<string, string> | undefined {
