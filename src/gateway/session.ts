@@ -1,16 +1,13 @@
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 
 import { createArgumentValidator } from '../pinning/arguments.js';
-import type { Posture } from '../pinning/types.js';
-import type { Clock } from '../shared/clock.js';
 import { StoreError } from '../shared/errors.js';
-import type { PinStore } from '../store/ports.js';
 import { sha256Digest } from '../surface/digest.js';
-import type { SurfaceLimits } from '../surface/snapshot.js';
 import { isJsonObject, toServerItem } from '../surface/snapshot.js';
 import type { JsonObject, Section } from '../surface/types.js';
 import { describeError, errorCode } from './describe-error.js';
 import { decideCall, toDeniedToolResult } from './gate.js';
+import type { SurfaceTrackerOptions } from './surface-tracker.js';
 import { SurfaceTracker } from './surface-tracker.js';
 import { JSON_RPC, toJsonRpcError } from './to-json-rpc-error.js';
 import { UpstreamRequester } from './upstream-requester.js';
@@ -18,25 +15,13 @@ import { approvedInitializeResult, approvedSectionView } from './view.js';
 import type { Classified, RequestId } from './wire.js';
 import { classify, toErrorResponse, toResult } from './wire.js';
 
-/** How and when the gateway re-checks a server. */
-export interface GatewayOptions {
-  /** The server's name as configured (`--name`). */
-  name: string;
-  store: PinStore;
-  posture: Posture;
-  /** Launch provenance (no secrets), part of the surface. */
-  launch: JsonObject;
-  clock: Clock;
-  /** Diagnostics for humans (stderr). Never server-authored text. */
-  log: (line: string) => void;
+/** How and when the gateway re-checks a server (see SurfaceTrackerOptions for the rest). */
+export interface GatewayOptions extends SurfaceTrackerOptions {
   /** `every-call` re-lists tools before each `tools/call`. */
   recheck: 'on-list' | 'every-call';
-  /** Periodic re-probe, or null for none. */
-  recheckIntervalMs: number | null;
   allowUnknownArguments: boolean;
   /** Timeout of each request the gateway itself sends upstream (probes). */
   requestTimeoutMs: number;
-  limits: SurfaceLimits;
 }
 
 const LIST_METHODS: Readonly<Record<string, Section>> = {

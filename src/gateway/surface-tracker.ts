@@ -12,12 +12,16 @@ import { fetchSection } from './probe.js';
 
 /** What the tracker needs from the session's options. */
 export interface SurfaceTrackerOptions {
+  /** The server's name as configured (`--name`). */
   name: string;
   store: PinStore;
   posture: Posture;
+  /** Launch provenance (no secrets), part of the surface. */
   launch: JsonObject;
   clock: Clock;
+  /** Diagnostics for humans (stderr). Never server-authored text. */
   log: (line: string) => void;
+  /** Periodic re-probe, or null for none. */
   recheckIntervalMs: number | null;
   limits: SurfaceLimits;
 }

@@ -578,3 +578,134 @@ describe('when many items are swapped at once', () => {
     expect(diff.changes.map((c) => c.kind)).toEqual(['renamed-looking', 'renamed-looking']);
   });
 });
+
+describe('when a parameter type is not a plain type name', () => {
+  it('shows a type that is not a string or a list of strings as a value', () => {
+    const [change] = toolChanges(
+      READ_FILE,
+      withSchema({ type: 'object', properties: { path: { type: 5 } }, required: ['path'] }),
+    );
+    expect(change?.kind).toBe('type-changed');
+    expect(change?.label).toBe(
+      'Tool "read_file": type of inputSchema.path changed from string to 5',
+    );
+  });
+
+  it('shows a type list with a non-string member by its length', () => {
+    const [change] = toolChanges(
+      READ_FILE,
+      withSchema({
+        type: 'object',
+        properties: { path: { type: ['string', 1] } },
+        required: ['path'],
+      }),
+    );
+    expect(change?.kind).toBe('type-widened');
+    expect(change?.label).toBe(
+      'Tool "read_file": type of inputSchema.path widened from string to a list of 2',
+    );
+  });
+
+  it('shows a parameter schema replaced by true as widened', () => {
+    const [change] = toolChanges(
+      READ_FILE,
+      withSchema({ type: 'object', properties: { path: true }, required: ['path'] }),
+    );
+    expect(change?.kind).toBe('type-widened');
+    expect(change?.label).toBe(
+      'Tool "read_file": type of inputSchema.path widened from an object to true',
+    );
+  });
+});
+
+describe('when annotations appear or disappear', () => {
+  it('labels each hint of annotations added to a tool without any', () => {
+    const { annotations: _dropped, ...bare } = READ_FILE;
+    const changes = toolChanges(
+      { ...bare, name: 'read_file' },
+      { ...bare, name: 'read_file', annotations: { destructiveHint: true, title: 'Read' } },
+    );
+    expect(changes.map((c) => [c.kind, c.path])).toEqual([
+      ['annotation-changed', 'annotations.title'],
+      ['annotation-downgrade', 'annotations.destructiveHint'],
+    ]);
+  });
+
+  it('labels each hint of annotations removed entirely', () => {
+    const withHints = { ...READ_FILE, annotations: { readOnlyHint: true } };
+    const { annotations: _dropped, ...bare } = withHints;
+    expect(toolChanges(withHints, bare).map((c) => [c.kind, c.path])).toEqual([
+      ['annotation-downgrade', 'annotations.readOnlyHint'],
+    ]);
+  });
+
+  it('does not mention hints that stayed the same', () => {
+    const changes = toolChanges(
+      { ...READ_FILE, annotations: { readOnlyHint: true, title: 'Read' } },
+      { ...READ_FILE, annotations: { readOnlyHint: true, title: 'Reader' } },
+    );
+    expect(changes.map((c) => c.path)).toEqual(['annotations.title']);
+  });
+});
+
+describe('when prompt arguments appear or are odd', () => {
+  const prompt: JsonObject = { name: 'review', description: 'Review code.' };
+
+  function promptChanges(
+    before: JsonObject,
+    after: JsonObject,
+  ): [string, string | undefined, string][] {
+    return diffSurfaces(
+      makeSurface({ prompts: { review: before } }),
+      makeSurface({ prompts: { review: after } }),
+    ).changes.map((c) => [c.kind, c.path, c.label]);
+  }
+
+  it('labels arguments added to a prompt that had none, without flagging ordinary names', () => {
+    expect(promptChanges(prompt, { ...prompt, arguments: [{ name: 'language' }] })).toEqual([
+      [
+        'argument-added',
+        'arguments.language',
+        'Prompt "review": argument arguments.language was added',
+      ],
+    ]);
+  });
+
+  it('labels all arguments removed from a prompt', () => {
+    expect(promptChanges({ ...prompt, arguments: [{ name: 'language' }] }, prompt)).toEqual([
+      [
+        'argument-removed',
+        'arguments.language',
+        'Prompt "review": argument arguments.language was removed',
+      ],
+    ]);
+  });
+
+  it('ignores arguments that are not objects, have no string name or repeat a name', () => {
+    const before = { ...prompt, arguments: [{ name: 'code', description: 'first' }] };
+    const after = {
+      ...prompt,
+      arguments: [
+        { name: 'code', description: 'first' },
+        'stray',
+        { title: 'no name' },
+        { name: 7 },
+        { name: 'code', description: 'second' },
+      ],
+    };
+    expect(promptChanges(before, after)).toEqual([]);
+  });
+});
+
+describe('when server instructions are removed', () => {
+  it('labels them instructions-changed as removed, without a text diff', () => {
+    const server = { serverInfo: { name: 'demo', version: '1.0.0' }, capabilities: {} };
+    const diff = diffSurfaces(
+      makeSurface({ server: { ...server, instructions: 'Be brief.' } }),
+      makeSurface({ server }),
+    );
+    expect(diff.changes.map((c) => [c.kind, c.label, c.textDiff])).toEqual([
+      ['instructions-changed', 'Server: instructions removed', undefined],
+    ]);
+  });
+});

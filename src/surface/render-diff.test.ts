@@ -142,3 +142,55 @@ describe('when items are added, removed and renamed', () => {
     );
   });
 });
+
+describe('when a description gains lines', () => {
+  const before = makeSurface({
+    tools: {
+      t: { name: 't', description: 'Line one.\nLine two.', inputSchema: { type: 'object' } },
+    },
+  });
+  const after = makeSurface({
+    tools: { t: { name: 't', description: 'Line one.\nLine 2.\nLine three.' } },
+  });
+  const text = renderDiff(diffSurfaces(before, after));
+
+  it('continues the word diff on indented lines under its first', () => {
+    expect(text).toContain(
+      [
+        '        word diff: Line one.',
+        '                   Line [-two.-]{+2.',
+        '                   Line three.+}',
+      ].join('\n'),
+    );
+  });
+
+  it('prints a schema that disappeared as absent after', () => {
+    expect(text).toContain(
+      [
+        '    * Tool "t": inputSchema was removed [field-changed]',
+        '      inputSchema before:',
+        '        - {',
+        '        -   "type": "object"',
+        '        - }',
+        '      inputSchema after:',
+        '        (absent)',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('when server instructions are removed', () => {
+  it('flags the removal and prints the old instructions as - JSON lines only', () => {
+    const server = { serverInfo: { name: 'demo', version: '1.0.0' }, capabilities: {} };
+    const text = renderDiff(
+      diffSurfaces(
+        makeSurface({ server: { ...server, instructions: 'Be brief.' } }),
+        makeSurface({ server }),
+      ),
+    );
+    expect(text).toContain(
+      'server:\n  ! Server: instructions removed [instructions-changed]\n      - "Be brief."\n',
+    );
+    expect(text).not.toContain('      + ');
+  });
+});

@@ -142,3 +142,31 @@ describe('when nested properties change', () => {
     ]);
   });
 });
+
+describe('when additionalProperties goes from a schema to true', () => {
+  it('labels it additionalProperties-opened', () => {
+    expect(
+      kinds({ additionalProperties: { type: 'string' } }, { additionalProperties: true }),
+    ).toEqual([['additionalProperties-opened', 's']]);
+  });
+
+  it('labels a schema replaced by another schema field-changed', () => {
+    expect(
+      kinds(
+        { additionalProperties: { type: 'string' } },
+        { additionalProperties: { type: 'number' } },
+      ),
+    ).toEqual([['field-changed', 's']]);
+  });
+});
+
+describe('when a keyword the diff does not model is unchanged', () => {
+  it('reports only the keywords that changed', () => {
+    expect(
+      kinds(
+        { type: 'string', format: 'email', pattern: '^a', description: 'old' },
+        { type: 'string', format: 'email', pattern: '^b', description: 'old' },
+      ),
+    ).toEqual([['field-changed', 's.pattern']]);
+  });
+});

@@ -243,7 +243,9 @@ describe('collectSection', () => {
       { tools: [{ name: 'constructor' }, { name: 'hasOwnProperty' }, { name: 'toString' }] },
     ]);
     expect(Object.keys(items)).toEqual(['constructor', 'hasOwnProperty', 'toString']);
-    expect(items['constructor']).toEqual({ name: 'constructor' });
+    expect(Object.getOwnPropertyDescriptor(items, 'constructor')?.value).toEqual({
+      name: 'constructor',
+    });
   });
 });
 

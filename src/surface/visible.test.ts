@@ -185,3 +185,35 @@ describe('when the input is huge and hostile', () => {
     expect(hasHidden(`${'p\u0430'.repeat(100_000)} ${' '.repeat(100_000)}`)).toBe(true);
   });
 });
+
+describe('when an escape sequence has intermediate bytes', () => {
+  it('marks the whole CSI sequence, intermediates included', () => {
+    // DECSCUSR: ESC [ 1 SP q sets the cursor style.
+    expect(toVisible('a\u001b[1 qb')).toBe('a⟦ESC[1 q⟧b');
+    expect(findHiddenSpans('a\u001b[1 qb')).toEqual([{ start: 1, end: 6, kind: 'ansi' }]);
+  });
+});
+
+describe('when a word has letters outside the Basic Multilingual Plane', () => {
+  it('keeps the word whole across the surrogate pair', () => {
+    // U+1D400 MATHEMATICAL BOLD CAPITAL A sits between a Cyrillic and a Latin letter.
+    const word = '\u0430\u{1d400}a';
+    expect(toVisible(`x ${word} y`)).toBe(`x ⟦mixed-script Latin+Cyrillic: "${word}"⟧ y`);
+    expect(findHiddenSpans(`x ${word} y`)).toEqual([{ start: 2, end: 6, kind: 'mixed-script' }]);
+  });
+
+  it('leaves a word of Latin and script-less astral letters alone', () => {
+    expect(toVisible('a\u{1d400}b')).toBe('a\u{1d400}b');
+  });
+});
+
+describe('when a word mixes in letters of other scripts', () => {
+  it('counts Greek Extended letters as Greek', () => {
+    expect(toVisible('p\u1f00st')).toBe('⟦mixed-script Latin+Greek: "p\u1f00st"⟧');
+  });
+
+  it('does not count letters of scripts other than Latin, Cyrillic and Greek', () => {
+    expect(toVisible('abc\u4e2d\u0561')).toBe('abc\u4e2d\u0561');
+    expect(hasHidden('abc\u4e2d\u0561')).toBe(false);
+  });
+});

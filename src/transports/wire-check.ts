@@ -3,12 +3,7 @@
  * (no duplicate keys, bounded depth and size), then the JSON-RPC 2.0 shape. Shared by the stdio
  * and HTTP transports, in both directions.
  */
-import {
-  isJSONRPCNotification,
-  isJSONRPCRequest,
-  isJSONRPCResponse,
-  type JSONRPCMessage,
-} from '@modelcontextprotocol/client';
+import type { JSONRPCMessage } from '@modelcontextprotocol/client';
 
 import { SurfaceError, UpstreamError } from '../shared/errors.js';
 import { parseStrictJson } from '../surface/strict-json.js';
@@ -38,11 +33,53 @@ export function checkUpstreamText(
     const reason = error instanceof SurfaceError ? error.code : 'SURFACE_NOT_JSON';
     return withId({ ok: false, reason }, recoverJsonRpcId(text));
   }
-  if (isJSONRPCRequest(value) || isJSONRPCNotification(value) || isJSONRPCResponse(value)) {
-    return { ok: true, message: value };
-  }
+  if (isJsonRpcMessage(value)) return { ok: true, message: value };
   const id = typeof value === 'object' && value !== null && 'id' in value ? value.id : undefined;
   return withId({ ok: false, reason: 'not-jsonrpc' }, id);
+}
+
+export const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
+const RESULT_KEYS = new Set(['jsonrpc', 'id', 'result']);
+const ERROR_KEYS = new Set(['jsonrpc', 'id', 'error']);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function hasOnlyKeys(value: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
+  for (const key in value) if (!allowed.has(key)) return false;
+  return true;
+}
+
+/**
+ * The JSON-RPC 2.0 shape (§4 request/notification, §5 response), as strict as the SDK's schemas:
+ * no members beyond the spec's, `params` an object when present, ids strings or integers,
+ * exactly one of `result` (an object) and `error` (`{ code: integer, message: string }`). Written
+ * out by hand because it runs on every message in both directions and a schema library is slow.
+ */
+export function isJsonRpcMessage(value: unknown): value is JSONRPCMessage {
+  if (!isPlainObject(value) || value['jsonrpc'] !== '2.0') return false;
+  const id = value['id'];
+  const isId = typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id));
+  if ('method' in value) {
+    const params = value['params'];
+    return (
+      typeof value['method'] === 'string' &&
+      (params === undefined || isPlainObject(params)) &&
+      (!('id' in value) || isId) &&
+      hasOnlyKeys(value, REQUEST_KEYS)
+    );
+  }
+  if (!isId) return false;
+  if ('result' in value) return isPlainObject(value['result']) && hasOnlyKeys(value, RESULT_KEYS);
+  const error = value['error'];
+  return (
+    isPlainObject(error) &&
+    typeof error['code'] === 'number' &&
+    Number.isInteger(error['code']) &&
+    typeof error['message'] === 'string' &&
+    hasOnlyKeys(value, ERROR_KEYS)
+  );
 }
 
 export function withId(verdict: { ok: false; reason: string }, id: unknown): WireVerdict {

@@ -11,6 +11,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 
 import { UpstreamError } from '../../shared/errors.js';
+import { writeMessageLine } from '../raw-bytes.js';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_MAX_MESSAGE_DEPTH,
@@ -154,7 +155,7 @@ class ChildUpstreamTransport implements ChildUpstream {
       throw new UpstreamError('UPSTREAM_CLOSED', 'Upstream stdin is closed');
     }
     // A failed write (EPIPE) also emits 'error' and 'close' on stdin, which the listeners handle.
-    if (stdin.write(`${JSON.stringify(message)}\n`)) return;
+    if (writeMessageLine(stdin, message)) return;
     this.#drained ??= new Promise<void>((resolve, reject) => {
       const onDrain = (): void => {
         stdin.off('close', onClose);

@@ -1,7 +1,7 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 
-import { type RejectedLine, LineReader, recoverTrailingId } from './line-reader.js';
+import { LineReader, recoverTrailingId, type RejectedLine } from './line-reader.js';
 
 type Event = { message: JSONRPCMessage } | { rejected: RejectedLine };
 

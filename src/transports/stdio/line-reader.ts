@@ -1,5 +1,6 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/client';
 
+import { rememberRawBytes } from '../raw-bytes.js';
 import type { WireVerdict } from '../wire-check.js';
 import { checkUpstreamText, recoverJsonRpcId } from '../wire-check.js';
 
@@ -74,17 +75,10 @@ export class LineReader {
       if (this.#isSkipping) {
         // Rest of an oversize line: drop it unseen, keeping only its last bytes if needed.
         if (this.#tail !== undefined) this.#tail = lastBytes(this.#tail, piece);
-        if (newline !== -1 && this.#tail !== undefined) {
-          const id = recoverTrailingId(this.#tail);
-          this.#options.onReject(
-            id === undefined
-              ? { ok: false, reason: 'oversize' }
-              : { ok: false, reason: 'oversize', id },
-          );
-          this.#tail = undefined;
-        }
+        if (newline !== -1) this.#finishOversize();
       } else if (this.#pendingBytes + piece.length > this.#options.maxBytes) {
         this.#rejectOversize(piece);
+        if (newline !== -1) this.#finishOversize();
       } else if (newline === -1) {
         this.#pieces.push(piece);
         this.#pendingBytes += piece.length;
@@ -115,6 +109,16 @@ export class LineReader {
     this.#tail = lastBytes(Buffer.alloc(0), piece);
   }
 
+  /** At the end of an oversize line whose prefix had no id: report it with the trailing id. */
+  #finishOversize(): void {
+    if (this.#tail === undefined) return;
+    const id = recoverTrailingId(this.#tail);
+    this.#tail = undefined;
+    this.#options.onReject(
+      id === undefined ? { ok: false, reason: 'oversize' } : { ok: false, reason: 'oversize', id },
+    );
+  }
+
   #onLine(line: Buffer): void {
     const length =
       line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
@@ -128,7 +132,9 @@ export class LineReader {
     }
     const { maxDepth, maxBytes } = this.#options;
     const verdict = checkUpstreamText(text, { maxDepth, maxBytes });
-    if (verdict.ok) this.#options.onMessage(verdict.message);
-    else this.#options.onReject(verdict);
+    if (verdict.ok) {
+      rememberRawBytes(verdict.message, line.subarray(0, length));
+      this.#options.onMessage(verdict.message);
+    } else this.#options.onReject(verdict);
   }
 }

@@ -71,10 +71,10 @@ async function startHarness(
   };
 }
 
-function withoutStdout(options: {
+function withoutStdout(options: { maxMessageBytes?: number; maxDepth?: number }): {
   maxMessageBytes?: number;
   maxDepth?: number;
-}): { maxMessageBytes?: number; maxDepth?: number } {
+} {
   const out: { maxMessageBytes?: number; maxDepth?: number } = {};
   if (options.maxMessageBytes !== undefined) out.maxMessageBytes = options.maxMessageBytes;
   if (options.maxDepth !== undefined) out.maxDepth = options.maxDepth;
