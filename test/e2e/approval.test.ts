@@ -128,29 +128,19 @@ describe('a changed server that reverts', () => {
         trigger: { kind: 'client-name', name: 'agent' },
         change: 'description',
       } as const;
+      const connectAs = (clientName: string): Promise<Connected> =>
+        connectThroughHoldfast({ home: home.home, server, clientName });
       {
-        await using reviewer = await connectThroughHoldfast({
-          home: home.home,
-          server,
-          clientName: 'reviewer',
-        });
+        await using reviewer = await connectAs('reviewer');
         await reviewer.client.listTools(undefined, { cacheMode: 'bypass' });
       }
       {
-        await using agent = await connectThroughHoldfast({
-          home: home.home,
-          server,
-          clientName: 'agent',
-        });
+        await using agent = await connectAs('agent');
         await agent.client.listTools(undefined, { cacheMode: 'bypass' });
         expect(statusOf(home.home)).toBe('changed');
       }
       // The server shows the approved surface again: still changed, still denied.
-      await using again = await connectThroughHoldfast({
-        home: home.home,
-        server,
-        clientName: 'reviewer',
-      });
+      await using again = await connectAs('reviewer');
       await again.client.listTools(undefined, { cacheMode: 'bypass' });
       expect(statusOf(home.home)).toBe('changed');
       expect((await callSearch(again)).code).toBe('SERVER_CHANGED');

@@ -6,12 +6,28 @@
 import { describe, expect, it } from 'vitest';
 
 import { verifies } from '../requirements.js';
+import type { Connected, ConnectOptions } from '../support/holdfast.js';
 import { connectThroughHoldfast, createTempHome, runCliJson } from '../support/holdfast.js';
 import type { DiffJson } from '../support/review.js';
 import { approveObserved, statusOf } from '../support/review.js';
 import type { RugpullConfig } from '../support/rugpull-config.js';
 
 const byName = (tools: { name: string }[]): string[] => tools.map((t) => t.name).sort();
+
+/** The sorted names of the tools `c` sees on a fresh (uncached) listing. */
+async function toolNames(c: Connected): Promise<string[]> {
+  return byName((await c.client.listTools(undefined, { cacheMode: 'bypass' })).tools);
+}
+
+/** Calls `search_notes` through `c`. */
+function callSearch(c: Connected): ReturnType<Connected['client']['callTool']> {
+  return c.client.callTool({ name: 'search_notes', arguments: { query: 'x' } });
+}
+
+/** Connects a richer client (one that declares sampling) through holdfast. */
+function connectRich(options: Omit<ConnectOptions, 'capabilities'>): Promise<Connected> {
+  return connectThroughHoldfast({ ...options, capabilities: { sampling: {} } });
+}
 
 describe('benign churn', () => {
   it.each<[string, RugpullConfig]>([
@@ -28,8 +44,7 @@ describe('benign churn', () => {
       await c.client.listPrompts(undefined, { cacheMode: 'bypass' });
       await c.client.listResources(undefined, { cacheMode: 'bypass' });
     }
-    const call = await c.client.callTool({ name: 'search_notes', arguments: { query: 'x' } });
-    expect(call.isError).not.toBe(true);
+    expect((await callSearch(c)).isError).not.toBe(true);
     expect(statusOf(home.home)).toBe('verified');
   });
 
@@ -40,8 +55,7 @@ describe('benign churn', () => {
       server: { listChangedOnConnect: true },
     });
     await c.client.listTools(undefined, { cacheMode: 'bypass' });
-    const call = await c.client.callTool({ name: 'search_notes', arguments: { query: 'x' } });
-    expect(call.isError).not.toBe(true);
+    expect((await callSearch(c)).isError).not.toBe(true);
     expect(statusOf(home.home)).toBe('verified');
   });
 
@@ -55,30 +69,17 @@ describe('benign churn', () => {
       const server: RugpullConfig = { capabilityTools: true };
       {
         await using plain = await connectThroughHoldfast({ home: home.home, server });
-        expect(
-          byName((await plain.client.listTools(undefined, { cacheMode: 'bypass' })).tools),
-        ).not.toContain('trigger_sampling');
+        expect(await toolNames(plain)).not.toContain('trigger_sampling');
       }
       {
         // Same as direct: the richer client sees one more tool and can call it.
-        await using rich = await connectThroughHoldfast({
-          home: home.home,
-          server,
-          capabilities: { sampling: {} },
-        });
-        expect(
-          byName((await rich.client.listTools(undefined, { cacheMode: 'bypass' })).tools),
-        ).toContain('trigger_sampling');
-        expect(
-          (await rich.client.callTool({ name: 'search_notes', arguments: { query: 'x' } })).isError,
-        ).not.toBe(true);
+        await using rich = await connectRich({ home: home.home, server });
+        expect(await toolNames(rich)).toContain('trigger_sampling');
+        expect((await callSearch(rich)).isError).not.toBe(true);
       }
       {
         await using plain = await connectThroughHoldfast({ home: home.home, server });
-        expect(
-          (await plain.client.callTool({ name: 'search_notes', arguments: { query: 'x' } }))
-            .isError,
-        ).not.toBe(true);
+        expect((await callSearch(plain)).isError).not.toBe(true);
       }
       expect(statusOf(home.home)).toBe('verified');
     },
@@ -98,17 +99,9 @@ describe('benign churn', () => {
         await plain.client.listTools(undefined, { cacheMode: 'bypass' });
         approveObserved(home.home);
       }
-      await using rich = await connectThroughHoldfast({
-        home: home.home,
-        server,
-        runArgs,
-        capabilities: { sampling: {} },
-      });
-      const tools = byName((await rich.client.listTools(undefined, { cacheMode: 'bypass' })).tools);
-      expect(tools).toEqual(['add_note', 'search_notes', 'send_email']);
-      expect(
-        (await rich.client.callTool({ name: 'search_notes', arguments: { query: 'x' } })).isError,
-      ).not.toBe(true);
+      await using rich = await connectRich({ home: home.home, server, runArgs });
+      expect(await toolNames(rich)).toEqual(['add_note', 'search_notes', 'send_email']);
+      expect((await callSearch(rich)).isError).not.toBe(true);
       const hidden = await rich.client.callTool({ name: 'trigger_sampling', arguments: {} });
       expect(hidden.isError).toBe(true);
       expect(statusOf(home.home)).toBe('verified');
@@ -118,9 +111,7 @@ describe('benign churn', () => {
         expect.objectContaining({ section: 'tools', key: 'trigger_sampling', kind: 'added' }),
       ]);
       approveObserved(home.home);
-      expect(
-        byName((await rich.client.listTools(undefined, { cacheMode: 'bypass' })).tools),
-      ).toContain('trigger_sampling');
+      expect(await toolNames(rich)).toContain('trigger_sampling');
       expect(statusOf(home.home)).toBe('verified');
     },
   );
@@ -128,35 +119,17 @@ describe('benign churn', () => {
   it('learns a poorer client profile without flagging it once the richer one is approved', async () => {
     using home = createTempHome();
     const server: RugpullConfig = { capabilityTools: true };
-    {
-      await using rich = await connectThroughHoldfast({
-        home: home.home,
-        server,
-        capabilities: { sampling: {} },
-      });
-      expect(
-        byName((await rich.client.listTools(undefined, { cacheMode: 'bypass' })).tools),
-      ).toContain('trigger_sampling');
-    }
+    const richSeesTheExtraTool = async (): Promise<void> => {
+      await using rich = await connectRich({ home: home.home, server });
+      expect(await toolNames(rich)).toContain('trigger_sampling');
+    };
+    await richSeesTheExtraTool();
     for (let i = 0; i < 2; i++) {
       await using plain = await connectThroughHoldfast({ home: home.home, server });
-      const tools = byName(
-        (await plain.client.listTools(undefined, { cacheMode: 'bypass' })).tools,
-      );
-      expect(tools).toEqual(['add_note', 'search_notes', 'send_email']);
-      const call = await plain.client.callTool({ name: 'search_notes', arguments: { query: 'x' } });
-      expect(call.isError).not.toBe(true);
+      expect(await toolNames(plain)).toEqual(['add_note', 'search_notes', 'send_email']);
+      expect((await callSearch(plain)).isError).not.toBe(true);
     }
-    {
-      await using rich = await connectThroughHoldfast({
-        home: home.home,
-        server,
-        capabilities: { sampling: {} },
-      });
-      expect(
-        byName((await rich.client.listTools(undefined, { cacheMode: 'bypass' })).tools),
-      ).toContain('trigger_sampling');
-    }
+    await richSeesTheExtraTool();
     expect(statusOf(home.home)).toBe('verified');
   });
 });

@@ -101,6 +101,47 @@ async function expectRawAlive(h: RawHoldfast): Promise<void> {
   expect(pong.result).toEqual({});
 }
 
+/**
+ * Connects through holdfast to a server whose `tools/list` carries `fault`, and checks what every
+ * refused listing must give: the list errors naming `code`, stderr says the surface is not
+ * forwarded, a call is denied and never reaches the server, and the gateway keeps running.
+ * `alsoCheck` adds the fault's own checks before the liveness check.
+ */
+async function expectListRefused(
+  fault: 'duplicate-keys' | 'deep-nesting',
+  code: string,
+  alsoCheck: (c: Connected) => void,
+): Promise<void> {
+  using home = createTempHome();
+  const recordFile = join(home.home, 'received.jsonl');
+  await using c = await connectThroughHoldfast({ home: home.home, server: { fault, recordFile } });
+
+  const error = await rejectionOf(c.client.listTools(undefined, { cacheMode: 'bypass' }));
+  expect(error.message).toMatch(new RegExp(`^holdfast: .*${code}`));
+  expectDenied(await call(c, 'search_notes', { query: 'x' }));
+  expect(callsReceived(recordFile)).toEqual([]);
+
+  expect(c.stderr()).toMatch(new RegExp(`will not forward.*SURFACE_${code}`));
+  alsoCheck(c);
+  await expectAlive(c);
+}
+
+/** `initialize`, then one `tools/list` so the gateway has pinned the surface. */
+async function initializeAndList(h: RawHoldfast): Promise<void> {
+  await h.initialize();
+  await h.request('tools/list');
+}
+
+/** Sends a raw `tools/call` of `search_notes` with request `id`, without waiting for an answer. */
+async function sendSearchCall(h: RawHoldfast, id: string): Promise<void> {
+  await h.send({
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: { name: 'search_notes', arguments: { query: 'x' } },
+  });
+}
+
 /** Waits (bounded) until `pid` is no longer a running process. */
 async function expectGone(pid: number): Promise<void> {
   await vi.waitFor(
@@ -116,6 +157,22 @@ function onlyChild(h: RawHoldfast): number {
   const children = h.children();
   expect(children).toHaveLength(1);
   return children[0] ?? -1;
+}
+
+/**
+ * Runs `holdfast run --config config` in front of a rug-pull server recording to `recordFile`, and
+ * checks that it exits 2 with nothing on stdout and names `config` on stderr. Returns the stderr.
+ */
+function expectConfigRejected(home: string, recordFile: string, config: string): string {
+  const server = rugpullCommand({ recordFile } satisfies RugpullConfig);
+  const result = runCli(
+    ['run', '--name', 'notes', '--config', config, '--', server.command, ...server.args],
+    home,
+  );
+  expect(result.code).toBe(2);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toContain(config);
+  return result.stderr;
 }
 
 /**
@@ -247,42 +304,18 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
 
   describe('when the server sends a tools/list with duplicate JSON keys', () => {
     it('never shows the poisoned description, errors the list, denies calls, and keeps running', async () => {
-      using home = createTempHome();
-      const recordFile = join(home.home, 'received.jsonl');
-      await using c = await connectThroughHoldfast({
-        home: home.home,
-        server: { fault: 'duplicate-keys', recordFile },
+      await expectListRefused('duplicate-keys', 'DUPLICATE_KEY', (c) => {
+        expect(c.received()).not.toContain('id_rsa');
+        expect(c.stderr()).not.toContain('id_rsa');
       });
-
-      const error = await rejectionOf(c.client.listTools(undefined, { cacheMode: 'bypass' }));
-      expect(error.message).toMatch(/^holdfast: .*DUPLICATE_KEY/);
-      expectDenied(await call(c, 'search_notes', { query: 'x' }));
-      expect(callsReceived(recordFile)).toEqual([]);
-
-      expect(c.stderr()).toMatch(/will not forward.*SURFACE_DUPLICATE_KEY/);
-      expect(c.received()).not.toContain('id_rsa');
-      expect(c.stderr()).not.toContain('id_rsa');
-      await expectAlive(c);
     });
   });
 
   describe('when the server sends a tools/list nested 10,000 levels deep', () => {
     it('errors the list, denies calls, forwards none of it, and keeps running', async () => {
-      using home = createTempHome();
-      const recordFile = join(home.home, 'received.jsonl');
-      await using c = await connectThroughHoldfast({
-        home: home.home,
-        server: { fault: 'deep-nesting', recordFile },
+      await expectListRefused('deep-nesting', 'TOO_DEEP', (c) => {
+        expect(c.received()).not.toContain('"properties":{"a":');
       });
-
-      const error = await rejectionOf(c.client.listTools(undefined, { cacheMode: 'bypass' }));
-      expect(error.message).toMatch(/^holdfast: .*TOO_DEEP/);
-      expectDenied(await call(c, 'search_notes', { query: 'x' }));
-      expect(callsReceived(recordFile)).toEqual([]);
-
-      expect(c.stderr()).toMatch(/will not forward.*SURFACE_TOO_DEEP/);
-      expect(c.received()).not.toContain('"properties":{"a":');
-      await expectAlive(c);
     });
   });
 
@@ -386,16 +419,10 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
         home: home.home,
         server: { fault: 'crash-after-calls', n: 1 },
       });
-      await h.initialize();
-      await h.request('tools/list');
+      await initializeAndList(h);
       const child = onlyChild(h);
 
-      await h.send({
-        jsonrpc: '2.0',
-        id: 'in-flight',
-        method: 'tools/call',
-        params: { name: 'search_notes', arguments: { query: 'x' } },
-      });
+      await sendSearchCall(h, 'in-flight');
       await h.waitForExit();
       await expectGone(child);
       expect(h.stderr()).toMatch(/the server exited \(code 1\)/);
@@ -448,8 +475,7 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
       using home = createTempHome();
       const recordFile = join(home.home, 'received.jsonl');
       await using h = spawnHoldfast({ home: home.home, server: { recordFile } });
-      await h.initialize();
-      await h.request('tools/list');
+      await initializeAndList(h);
       const before = recorded(recordFile).length;
       await h.writeLine('this is not json {');
       await h.writeLine('{"jsonrpc":"2.0","id":"half",');
@@ -464,8 +490,7 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
     it('answers a line that is not JSON with a parse error and says so on stderr', async () => {
       using home = createTempHome();
       await using h = spawnHoldfast({ home: home.home, server: {} });
-      await h.initialize();
-      await h.request('tools/list');
+      await initializeAndList(h);
 
       await h.writeLine('this is not json {');
       await expectRawAlive(h);
@@ -485,8 +510,7 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
       using home = createTempHome();
       const recordFile = join(home.home, 'received.jsonl');
       await using h = spawnHoldfast({ home: home.home, server: { recordFile } });
-      await h.initialize();
-      await h.request('tools/list');
+      await initializeAndList(h);
       const child = onlyChild(h);
 
       const huge = JSON.stringify({
@@ -511,8 +535,7 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
       using home = createTempHome();
       const recordFile = join(home.home, 'received.jsonl');
       await using h = spawnHoldfast({ home: home.home, server: { recordFile } });
-      await h.initialize();
-      await h.request('tools/list');
+      await initializeAndList(h);
       const depth = 100_000;
       const deep = `${'['.repeat(depth)}${']'.repeat(depth)}`;
 
@@ -538,8 +561,7 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
       using home = createTempHome();
       const recordFile = join(home.home, 'received.jsonl');
       await using h = spawnHoldfast({ home: home.home, server: { recordFile } });
-      await h.initialize();
-      await h.request('tools/list');
+      await initializeAndList(h);
       // 1,000 levels: far beyond the default max_depth (64), yet shallow enough to serialize.
       const deep = `${'['.repeat(1_000)}${']'.repeat(1_000)}`;
 
@@ -555,8 +577,7 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
     it('exits on EOF and the server child is gone', async () => {
       using home = createTempHome();
       await using h = spawnHoldfast({ home: home.home, server: {} });
-      await h.initialize();
-      await h.request('tools/list');
+      await initializeAndList(h);
       const child = onlyChild(h);
 
       h.endStdin();
@@ -569,8 +590,7 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
     it('kills the server child on SIGTERM', async () => {
       using home = createTempHome();
       await using h = spawnHoldfast({ home: home.home, server: {} });
-      await h.initialize();
-      await h.request('tools/list');
+      await initializeAndList(h);
       const child = onlyChild(h);
 
       h.process.kill('SIGTERM');
@@ -583,15 +603,9 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
     it('kills a hung server child on SIGTERM too', async () => {
       using home = createTempHome();
       await using h = spawnHoldfast({ home: home.home, server: { fault: 'hang-on-call' } });
-      await h.initialize();
-      await h.request('tools/list');
+      await initializeAndList(h);
       const child = onlyChild(h);
-      await h.send({
-        jsonrpc: '2.0',
-        id: 'hung',
-        method: 'tools/call',
-        params: { name: 'search_notes', arguments: { query: 'x' } },
-      });
+      await sendSearchCall(h, 'hung');
 
       h.process.kill('SIGTERM');
       await h.waitForExit();
@@ -617,14 +631,7 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
           '',
         ].join('\n'),
       );
-      const server = rugpullCommand({ recordFile } satisfies RugpullConfig);
-      const result = runCli(
-        ['run', '--name', 'notes', '--config', config, '--', server.command, ...server.args],
-        home.home,
-      );
-      expect(result.code).toBe(2);
-      expect(result.stdout).toBe('');
-      expect(result.stderr).toContain(config);
+      const stderr = expectConfigRejected(home.home, recordFile, config);
       for (const path of [
         'posture',
         'allow_unknown_arguments',
@@ -633,27 +640,20 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
         'limits:', // the unknown key inside limits
         '(root)', // the unknown top-level key
       ]) {
-        expect(result.stderr).toContain(`  - ${path}`);
+        expect(stderr).toContain(`  - ${path}`);
       }
-      expect(result.stderr).toMatch(/max_bytes/);
-      expect(result.stderr).toMatch(/typo_key/);
+      expect(stderr).toMatch(/max_bytes/);
+      expect(stderr).toMatch(/typo_key/);
       expect(existsSync(recordFile)).toBe(false);
     });
 
     it('exits 2 on a file that is not YAML, and on a missing file', () => {
       using home = createTempHome();
       const recordFile = join(home.home, 'received.jsonl');
-      const server = rugpullCommand({ recordFile });
       const notYaml = join(home.home, 'broken.yaml');
       writeFileSync(notYaml, 'posture: [discovery\n');
       for (const config of [notYaml, join(home.home, 'missing.yaml')]) {
-        const result = runCli(
-          ['run', '--name', 'notes', '--config', config, '--', server.command, ...server.args],
-          home.home,
-        );
-        expect(result.code).toBe(2);
-        expect(result.stdout).toBe('');
-        expect(result.stderr).toContain(config);
+        expectConfigRejected(home.home, recordFile, config);
       }
       expect(existsSync(recordFile)).toBe(false);
     });

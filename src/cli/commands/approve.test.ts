@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import { noteSurface, NOW, seed,useCliHarness } from '../../../test/support/cli-fixtures.js';
+import { noteSurface, NOW, seed, useCliHarness } from '../../../test/support/cli-fixtures.js';
 import type { PinEvent, ServerRecord } from '../../pinning/types.js';
 import { defaultDbPath, ensureHome, openSqlitePinStore } from '../../store/index.js';
 import { computeSurfaceDigests } from '../../surface/digest.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import { noteSurface, seed,useCliHarness } from '../../../test/support/cli-fixtures.js';
+import { noteSurface, seed, useCliHarness } from '../../../test/support/cli-fixtures.js';
 import { computeSurfaceDigests } from '../../surface/digest.js';
 import { EXIT } from '../deps.js';
 import type { ServerSummary } from './servers.js';
