@@ -225,8 +225,9 @@ function perCallSplit(report: BenchReport): string | undefined {
   return [
     `Holdfast's own per-call checks add up to about ${own.toFixed(0)} µs (best batches of the three`,
     `per-call rows), against ${gateway.toFixed(0)} µs of gateway CPU per call measured above. The rest is`,
-    "relaying: pipe reads and writes, the SDK transport's message (de)serialization and validation,",
-    'and event-loop overhead. To see it, profile the gateway:',
+    'relaying: pipe reads and writes (messages are relayed as the bytes they arrived as, so there is',
+    'no re-serialization), line framing, strict parsing, and event-loop overhead. To see it, profile',
+    'the gateway:',
     '`BENCH_CPU_PROF=/tmp/prof BENCH_MICRO=0 npm run bench`, then',
     '`npx tsx bench/profile-summary.ts --skip-ms 3000 /tmp/prof/holdfast-holdfast.cpuprofile`',
     '(CPU profiles inflate the latencies of that run; do not report its numbers).',
