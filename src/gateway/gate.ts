@@ -18,6 +18,8 @@ export type DenyCode =
   | 'TOOL_NOT_LISTED'
   | 'TOOL_DEFINITION_CHANGED'
   | 'ARGUMENTS_INVALID'
+  | 'PROMPT_NOT_APPROVED'
+  | 'PROMPT_DEFINITION_CHANGED'
   | 'STORE_UNAVAILABLE';
 
 /** What the call gate needs to decide. */
@@ -93,6 +95,61 @@ export function decideCall(input: GateInput, validator: ArgumentValidator): Call
 
 function deny(code: DenyCode, message: string): CallVerdict {
   return { kind: 'deny', code, message };
+}
+
+/**
+ * The pinning gate for `prompts/get` on a verified server: the prompt must be approved, its
+ * definition in force must hash to the approved digest, and its arguments must be declared by the
+ * approved prompt (unless unknown arguments are allowed) with every required one present.
+ */
+export function decidePromptGet(
+  record: ServerRecord,
+  observation: Observation | undefined,
+  params: JsonObject,
+  allowUnknownArguments: boolean,
+): CallVerdict {
+  const baseline = record.baseline;
+  const promptName = params['name'];
+  if (baseline === null || observation === undefined) {
+    return deny('SERVER_UNVERIFIED', 'the server could not be verified in this session');
+  }
+  if (typeof promptName !== 'string' || !Object.hasOwn(baseline.digests.prompts, promptName)) {
+    return deny('PROMPT_NOT_APPROVED', 'this prompt is not in the approved set');
+  }
+  const approved = baseline.digests.prompts[promptName] ?? '';
+  if (!digestEquals(approved, observation.digests.prompts[promptName] ?? '')) {
+    return deny(
+      'PROMPT_DEFINITION_CHANGED',
+      "this prompt's definition changed since it was approved",
+    );
+  }
+  const declared = baseline.surface.prompts[promptName]?.['arguments'];
+  const specs = Array.isArray(declared)
+    ? declared.filter(
+        (a): a is JsonObject => typeof a === 'object' && a !== null && !Array.isArray(a),
+      )
+    : [];
+  const given = params['arguments'];
+  const args = typeof given === 'object' && given !== null && !Array.isArray(given) ? given : {};
+  const names = new Set(specs.map((a) => a['name']));
+  const unknown = Object.keys(args).filter((key) => !names.has(key));
+  if (unknown.length > 0 && !allowUnknownArguments) {
+    return deny(
+      'ARGUMENTS_INVALID',
+      `arguments rejected: ${String(unknown.length)} argument(s) not declared by the approved prompt`,
+    );
+  }
+  const missing = specs.filter(
+    (a) =>
+      a['required'] === true && typeof a['name'] === 'string' && !Object.hasOwn(args, a['name']),
+  );
+  if (missing.length > 0) {
+    return deny(
+      'ARGUMENTS_INVALID',
+      `arguments rejected: ${String(missing.length)} required argument(s) missing`,
+    );
+  }
+  return { kind: 'allow', definitionDigest: approved };
 }
 
 /** The MCP tool result a denied call gets: `isError: true`, so the agent can adapt (DESIGN §6). */

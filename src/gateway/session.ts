@@ -6,7 +6,7 @@ import { sha256Digest } from '../surface/digest.js';
 import { isJsonObject, toServerItem } from '../surface/snapshot.js';
 import type { JsonObject, Section } from '../surface/types.js';
 import { describeError, errorCode } from './describe-error.js';
-import { decideCall, toDeniedToolResult } from './gate.js';
+import { decideCall, decidePromptGet, toDeniedToolResult } from './gate.js';
 import type { SurfaceTrackerOptions } from './surface-tracker.js';
 import { SurfaceTracker } from './surface-tracker.js';
 import { JSON_RPC, toJsonRpcError } from './to-json-rpc-error.js';
@@ -175,6 +175,22 @@ export class GatewaySession {
           ),
         );
         return;
+      }
+      if (m.method === 'prompts/get') {
+        const verdict = decidePromptGet(
+          record,
+          this.#tracker.observation,
+          m.params,
+          this.#options.allowUnknownArguments,
+        );
+        if (verdict.kind === 'deny') {
+          await this.#sendClient(
+            toErrorResponse(m.id, JSON_RPC.DENIED, `holdfast deny: ${verdict.message}`, {
+              code: verdict.code,
+            }),
+          );
+          return;
+        }
       }
     } catch (error) {
       return this.#replyError(m.id, error);

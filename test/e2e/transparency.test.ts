@@ -240,16 +240,23 @@ describe('holdfast run in front of server-everything', () => {
     expect(direct).toMatchObject({ result: { tasks: [] } });
   });
 
-  it('relays errors for an unknown resource, prompt and completion ref as the server sent them', async () => {
+  it('relays errors for an unknown resource and completion ref as the server sent them', async () => {
     await expectSame(pair, (c) =>
       c.readResource({ uri: 'demo://resource/dynamic/text/not-a-number' }, { cacheMode: 'bypass' }),
     );
-    await expectSame(pair, (c) => c.getPrompt({ name: 'no-such-prompt' }));
     await expectSame(pair, (c) =>
       c.complete({
         ref: { type: 'ref/prompt', name: 'no-such-prompt' },
         argument: { name: 'x', value: '' },
       }),
+    );
+  });
+
+  it('refuses a prompt that is not in the approved set itself, without asking the server', async () => {
+    // A deliberate difference, like tools/call of an unknown tool: the gate answers first.
+    await expect(pair.direct.getPrompt({ name: 'no-such-prompt' })).rejects.toThrow();
+    await expect(pair.through.getPrompt({ name: 'no-such-prompt' })).rejects.toThrow(
+      /holdfast deny: this prompt is not in the approved set/,
     );
   });
 });
