@@ -207,7 +207,7 @@ describe('applyObservation', () => {
         revision: 3,
         baseline: before.baseline,
         observed: drifted,
-        reason: 'drifted from the approved surface (1 change(s))',
+        reason: 'drifted from the approved surface: 1 item changed',
       });
     });
 

@@ -117,7 +117,7 @@ export function applyObservation(
           'changed',
           current.baseline,
           observation,
-          `drifted from the approved surface (${result.changes.length} change(s))`,
+          `drifted from the approved surface: ${result.changes.length} ${result.changes.length === 1 ? 'item' : 'items'} changed`,
           current.revision,
         ),
         events: [

@@ -165,7 +165,7 @@ function toSummary(diff: SurfaceDiff): string {
   ).length;
   const risky = diff.changes.filter(isRisky).length;
   return (
-    `Surface diff: ${diff.changes.length} changes — ${count((s) => s.added.length)} added, ` +
+    `Surface diff: ${diff.changes.length} ${diff.changes.length === 1 ? 'change' : 'changes'} — ${count((s) => s.added.length)} added, ` +
     `${count((s) => s.removed.length)} removed, ${count((s) => s.renamed.length)} renamed-looking, ` +
     `${count((s) => s.modified.length)} modified, ${serverLevel} server/launch changes, ${risky} flagged (!)`
   );

@@ -34,7 +34,7 @@ describe('holdfast diff', () => {
     it('prints the status, both digests and the labelled change', async () => {
       expect(await diffCommand('notes', {}, cli.deps)).toBe(EXIT.OK);
       expect(cli.out()).toContain(
-        `Server:   notes\nStatus:   changed (drifted from the approved surface (1 change(s)))\nApproved: ${approved}\nObserved: ${observed}\n`,
+        `Server:   notes\nStatus:   changed (drifted from the approved surface: 1 item changed)\nApproved: ${approved}\nObserved: ${observed}\n`,
       );
       expect(cli.out()).toContain('~ tool "read_note"');
       expect(cli.out()).toContain('* Tool "read_note": description changed [description-changed]');

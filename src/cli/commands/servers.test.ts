@@ -59,7 +59,7 @@ describe('holdfast servers', () => {
     it('points to holdfast diff for the server that needs attention only', async () => {
       await serversCommand({}, cli.deps);
       expect(cli.out()).toContain(
-        '\nnotes: drifted from the approved surface (1 change(s))\n  review: holdfast diff notes\n',
+        '\nnotes: drifted from the approved surface: 1 item changed\n  review: holdfast diff notes\n',
       );
       expect(cli.out()).not.toContain('holdfast diff calendar');
     });
@@ -83,7 +83,7 @@ describe('holdfast servers', () => {
           status: 'changed',
           approvedDigest: computeSurfaceDigests(honest).surface,
           observedDigest: computeSurfaceDigests(poisoned).surface,
-          reason: 'drifted from the approved surface (1 change(s))',
+          reason: 'drifted from the approved surface: 1 item changed',
           tools: 1,
           updatedAt: '2026-01-01T00:00:00.000Z',
           approvedBy: 'tofu',
