@@ -168,12 +168,10 @@ export class SurfaceTracker {
     return this.#record;
   }
 
-  /** Appends events to a known server's record; a failure is logged, never thrown. */
+  /** Appends events without rewriting the record; a failure is logged, never thrown. */
   async recordEvents(events: PinEvent[]): Promise<void> {
     try {
-      await this.#options.store.update(this.#options.name, (current) =>
-        current === undefined ? undefined : { record: current, events },
-      );
+      await this.#options.store.appendEvents(events);
     } catch (error) {
       this.#options.log(`could not record an event: ${describeError(error)}`);
     }

@@ -27,6 +27,11 @@ export interface PinStore {
     name: string,
     fn: (current: ServerRecord | undefined) => PinUpdate | undefined,
   ): Promise<ServerRecord | undefined>;
+  /**
+   * Appends events without touching any record (no revision change), durably, in one
+   * transaction: for facts such as a denied call that change no state.
+   */
+  appendEvents(events: PinEvent[]): Promise<void>;
   /** Events in append order, optionally for one server. */
   listEvents(filter?: { server?: string; limit?: number }): Promise<PinEvent[]>;
   close(): Promise<void>;

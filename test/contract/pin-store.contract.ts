@@ -92,6 +92,18 @@ export function describePinStoreContract(name: string, makeStore: MakePinStore):
       expect(await store.listEvents({ server: 'c' })).toEqual([]);
     });
 
+    it('appends events on their own without touching any record or its revision', async () => {
+      const created = sampleEvent('a', 'probe', { n: 1 }, SAMPLE_TIME + 1);
+      const denied = sampleEvent('a', 'call-denied', { code: 'SERVER_CHANGED' }, SAMPLE_TIME + 2);
+      const unknown = sampleEvent('z', 'call-denied', { code: 'SERVER_UNKNOWN' }, SAMPLE_TIME + 3);
+      await store.update('a', put(sampleRecord('a'), [created]));
+      await store.appendEvents([denied, unknown]);
+
+      expect(await store.listEvents()).toEqual([created, denied, unknown]);
+      expect(await store.getStatus('a')).toEqual({ status: 'verified', revision: 1 });
+      expect(await store.getServer('z')).toBeUndefined();
+    });
+
     it('keeps the most recent events, oldest first, when given a limit', async () => {
       const events = [1, 2, 3, 4].map((n) => sampleEvent(n % 2 ? 'a' : 'b', 'probe', { n }));
       await store.update('a', put(sampleRecord('a'), events));
@@ -206,6 +218,7 @@ export function describePinStoreContract(name: string, makeStore: MakePinStore):
         () => store.getStatus('files'),
         () => store.listServers(),
         () => store.update('files', put(sampleRecord('files'))),
+        () => store.appendEvents([sampleEvent('files')]),
         () => store.listEvents(),
       ];
       for (const call of calls) {

@@ -81,6 +81,12 @@ export function createMemoryPinStore(options: MemoryPinStoreOptions = {}): Memor
       });
     },
 
+    appendEvents(appended) {
+      return settle(() => {
+        events.push(...appended.map((event) => structuredClone(event)));
+      });
+    },
+
     listEvents(filter = {}) {
       return settle(() => {
         const { server, limit } = filter;

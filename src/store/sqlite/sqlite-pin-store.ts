@@ -156,10 +156,14 @@ function createStore(db: Database.Database): PinStore {
     const record: ServerRecord = { ...result.record, revision: (current?.revision ?? 0) + 1 };
     const json = JSON.stringify(record);
     upsertServer.run(name, record.revision, record.status, json);
-    for (const event of result.events) {
+    appendTx(result.events);
+    return JSON.parse(json) as ServerRecord;
+  });
+
+  const appendTx = db.transaction((events: readonly PinEvent[]): void => {
+    for (const event of events) {
       insertEvent.run(event.at, event.server, event.kind, JSON.stringify(event.data));
     }
-    return JSON.parse(json) as ServerRecord;
   });
 
   /** Runs `op` on the open database; every fault but the caller's own becomes a StoreError. */
@@ -197,6 +201,11 @@ function createStore(db: Database.Database): PinStore {
     },
     update(name, fn) {
       return settle('update', () => updateTx.immediate(name, fn));
+    },
+    appendEvents(events) {
+      return settle('update', () => {
+        appendTx(events);
+      });
     },
     listEvents(filter = {}) {
       return settle('read', () => {
