@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
+import { BARE_PROFILE as PROFILE, observationOf, surfaceOf } from '../../test/support/surfaces.js';
 import { createBaseline } from '../pinning/baseline.js';
 import type { Observation, ServerRecord } from '../pinning/types.js';
-import { computeSurfaceDigests, profileDigest } from '../surface/digest.js';
-import type { JsonObject, Surface } from '../surface/types.js';
+import type { JsonObject } from '../surface/types.js';
 import { decidePromptGet } from './gate.js';
 
-const PROFILE = profileDigest('2025-11-25', {});
 const SUMMARIZE: JsonObject = {
   name: 'summarize',
   description: 'Summarize notes about a topic.',
@@ -17,15 +16,12 @@ const SUMMARIZE: JsonObject = {
 };
 
 function observe(prompts: JsonObject[]): Observation {
-  const surface: Surface = {
+  const surface = surfaceOf({
     server: { serverInfo: { name: 'notes', version: '1' }, capabilities: { prompts: {} } },
     launch: {},
-    tools: {},
-    prompts: Object.fromEntries(prompts.map((p) => [p['name'] as string, p])),
-    resources: {},
-    resourceTemplates: {},
-  };
-  return { surface, digests: computeSurfaceDigests(surface), profile: PROFILE, observedAt: 0 };
+    prompts,
+  });
+  return observationOf(surface, PROFILE, 0);
 }
 
 const APPROVED = observe([SUMMARIZE]);
@@ -43,6 +39,7 @@ describe('prompts/get on a verified server', () => {
   it('allows an approved, unchanged prompt with its declared arguments', () => {
     expect(
       decidePromptGet(
+        'notes',
         RECORD,
         APPROVED,
         { name: 'summarize', arguments: { topic: 'x', style: 'y' } },
@@ -78,20 +75,21 @@ describe('prompts/get on a verified server', () => {
       'SERVER_UNVERIFIED',
     ],
   ] as const)('denies %s', (_label, observation, params, code) => {
-    const verdict = decidePromptGet(RECORD, observation, params, false);
+    const verdict = decidePromptGet('notes', RECORD, observation, params, false);
     expect(verdict).toMatchObject({ kind: 'deny', code });
   });
 
   it('lets undeclared arguments through when configured, but still requires the required ones', () => {
     expect(
       decidePromptGet(
+        'notes',
         RECORD,
         APPROVED,
         { name: 'summarize', arguments: { topic: 'x', extra: 'y' } },
         true,
       ).kind,
     ).toBe('allow');
-    expect(decidePromptGet(RECORD, APPROVED, { name: 'summarize' }, true)).toMatchObject({
+    expect(decidePromptGet('notes', RECORD, APPROVED, { name: 'summarize' }, true)).toMatchObject({
       code: 'ARGUMENTS_INVALID',
     });
   });

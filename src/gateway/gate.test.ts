@@ -1,20 +1,17 @@
 import { describe, expect, it } from 'vitest';
 
+import {
+  BARE_PROFILE as PROFILE,
+  defined,
+  observationOf,
+  surfaceOf,
+  T0,
+} from '../../test/support/surfaces.js';
 import { type ArgumentValidator, createArgumentValidator } from '../pinning/arguments.js';
 import { createBaseline } from '../pinning/baseline.js';
 import type { Observation, ServerRecord, ServerStatus } from '../pinning/types.js';
-import { computeSurfaceDigests, profileDigest } from '../surface/digest.js';
-import type { JsonObject, JsonValue, Surface } from '../surface/types.js';
+import type { JsonObject, JsonValue } from '../surface/types.js';
 import { type CallVerdict, decideCall, type GateInput, toDeniedToolResult } from './gate.js';
-
-/** The value, or a test failure when it is missing. */
-function defined<T>(value: T | null | undefined): T {
-  if (value === null || value === undefined) throw new Error('expected a value');
-  return value;
-}
-
-const T0 = 1_767_225_600_000;
-const PROFILE = profileDigest('2025-11-25', {});
 
 const SEARCH: JsonObject = {
   name: 'search_notes',
@@ -37,20 +34,13 @@ const DELETE: JsonObject = {
   inputSchema: { type: 'object', properties: { id: { type: 'string' } } },
 };
 
-function surface(tools: JsonObject[]): Surface {
-  return {
+function observe(tools: JsonObject[]): Observation {
+  const s = surfaceOf({
     server: { serverInfo: { name: 'notes', version: '1.0.0' }, capabilities: { tools: {} } },
     launch: { command: 'notes-server' },
-    tools: Object.fromEntries(tools.map((t) => [t['name'] as string, t])),
-    prompts: {},
-    resources: {},
-    resourceTemplates: {},
-  };
-}
-
-function observe(tools: JsonObject[]): Observation {
-  const s = surface(tools);
-  return { surface: s, digests: computeSurfaceDigests(s), profile: PROFILE, observedAt: T0 };
+    tools,
+  });
+  return observationOf(s, PROFILE);
 }
 
 const APPROVED = observe([SEARCH, DELETE]);

@@ -1,6 +1,7 @@
 import type { ArgumentValidator } from '../pinning/arguments.js';
 import type { Observation, ServerRecord } from '../pinning/types.js';
 import { digestEquals } from '../surface/digest.js';
+import { isJsonObject } from '../surface/snapshot.js';
 import type { JsonObject } from '../surface/types.js';
 
 /** Why a call was refused; `code` is stable (docs/errors.md), `message` is safe to show the agent. */
@@ -31,17 +32,18 @@ export interface GateInput {
   args: unknown;
 }
 
+/** A denial: why, with a stable code and a message safe to show the agent. */
+export type Denial = Extract<CallVerdict, { kind: 'deny' }>;
+
 /**
- * The pinning half of I2: a `tools/call` passes only if the server is verified, the tool is in the
- * approved set, the definition in force hashes to the approved digest, and the arguments validate
- * against the pinned inputSchema. Messages never echo server-authored text.
+ * The status half of I2, for every gated request: only a `verified` server passes. Returns the
+ * denial, or undefined when the server is verified.
  */
-export function decideCall(input: GateInput, validator: ArgumentValidator): CallVerdict {
-  const { name, record, observation } = input;
+export function decideServer(name: string, record: ServerRecord | undefined): Denial | undefined {
   const review = `Review with: holdfast diff ${name}`;
-  if (record === undefined)
-    return deny('SERVER_UNKNOWN', `server "${name}" has not been probed yet`);
-  switch (record.status) {
+  switch (record?.status) {
+    case undefined:
+      return deny('SERVER_UNKNOWN', `server "${name}" has not been probed yet`);
     case 'pending':
       return deny(
         'SERVER_PENDING',
@@ -58,30 +60,74 @@ export function decideCall(input: GateInput, validator: ArgumentValidator): Call
         `server "${name}" is quarantined; only an approval restores it. ${review}`,
       );
     case 'verified':
-      break;
+      return undefined;
   }
-  const baseline = record.baseline;
+}
+
+/** The codes an item check denies with, per kind of item. */
+const ITEM_DENIALS = {
+  tools: {
+    noun: 'tool',
+    notApproved: 'TOOL_NOT_APPROVED',
+    notListed: 'TOOL_NOT_LISTED',
+    changed: 'TOOL_DEFINITION_CHANGED',
+  },
+  prompts: {
+    noun: 'prompt',
+    notApproved: 'PROMPT_NOT_APPROVED',
+    notListed: 'PROMPT_DEFINITION_CHANGED',
+    changed: 'PROMPT_DEFINITION_CHANGED',
+  },
+} as const;
+
+/**
+ * The item half of I2, shared by `tools/call` and `prompts/get`: the server is verified, the named
+ * item is in the approved set, this session still sees it, and the definition in force hashes to
+ * the approved digest. Returns the approved item and its digest, or the denial.
+ */
+function decideItem(
+  name: string,
+  record: ServerRecord | undefined,
+  observation: Observation | undefined,
+  section: keyof typeof ITEM_DENIALS,
+  itemName: unknown,
+): Denial | { kind: 'allow'; digest: string; item: JsonObject | undefined } {
+  const statusDenial = decideServer(name, record);
+  if (statusDenial !== undefined) return statusDenial;
+  const baseline = record?.baseline ?? null;
   if (baseline === null || observation === undefined) {
     return deny('SERVER_UNVERIFIED', `server "${name}" could not be verified in this session`);
   }
-  const toolName = input.toolName;
-  if (typeof toolName !== 'string' || !Object.hasOwn(baseline.digests.tools, toolName)) {
-    return deny('TOOL_NOT_APPROVED', `this tool is not in the approved set of server "${name}"`);
-  }
-  if (!Object.hasOwn(observation.digests.tools, toolName)) {
-    return deny('TOOL_NOT_LISTED', `server "${name}" no longer lists this tool`);
-  }
-  const approved = baseline.digests.tools[toolName] ?? '';
-  if (!digestEquals(approved, observation.digests.tools[toolName] ?? '')) {
+  const codes = ITEM_DENIALS[section];
+  if (typeof itemName !== 'string' || !Object.hasOwn(baseline.digests[section], itemName)) {
     return deny(
-      'TOOL_DEFINITION_CHANGED',
-      `this tool's definition changed since it was approved. ${review}`,
+      codes.notApproved,
+      `this ${codes.noun} is not in the approved set of server "${name}"`,
     );
   }
-  const tool: JsonObject | undefined = baseline.surface.tools[toolName];
+  if (!Object.hasOwn(observation.digests[section], itemName)) {
+    return deny(codes.notListed, `server "${name}" no longer lists this ${codes.noun}`);
+  }
+  const approved = baseline.digests[section][itemName] ?? '';
+  if (!digestEquals(approved, observation.digests[section][itemName] ?? '')) {
+    return deny(
+      codes.changed,
+      `this ${codes.noun}'s definition changed since it was approved. Review with: holdfast diff ${name}`,
+    );
+  }
+  return { kind: 'allow', digest: approved, item: baseline.surface[section][itemName] };
+}
+
+/**
+ * The pinning half of I2 for `tools/call`: the item checks above, then the arguments validate
+ * against the pinned inputSchema. Messages never echo server-authored text.
+ */
+export function decideCall(input: GateInput, validator: ArgumentValidator): CallVerdict {
+  const decided = decideItem(input.name, input.record, input.observation, 'tools', input.toolName);
+  if (decided.kind === 'deny') return decided;
   const verdict = validator.validate(
-    approved,
-    tool?.['inputSchema'],
+    decided.digest,
+    decided.item?.['inputSchema'],
     input.args as JsonObject | undefined,
   );
   if (verdict.kind === 'invalid') {
@@ -90,47 +136,30 @@ export function decideCall(input: GateInput, validator: ArgumentValidator): Call
       `arguments rejected: ${verdict.problems.slice(0, 5).join('; ')}`,
     );
   }
-  return { kind: 'allow', definitionDigest: approved };
+  return { kind: 'allow', definitionDigest: decided.digest };
 }
 
-function deny(code: DenyCode, message: string): CallVerdict {
+function deny(code: DenyCode, message: string): Denial {
   return { kind: 'deny', code, message };
 }
 
 /**
- * The pinning gate for `prompts/get` on a verified server: the prompt must be approved, its
- * definition in force must hash to the approved digest, and its arguments must be declared by the
- * approved prompt (unless unknown arguments are allowed) with every required one present.
+ * The pinning gate for `prompts/get`: the item checks above, then the arguments must be declared
+ * by the approved prompt (unless unknown arguments are allowed), with every required one present.
  */
 export function decidePromptGet(
-  record: ServerRecord,
+  name: string,
+  record: ServerRecord | undefined,
   observation: Observation | undefined,
   params: JsonObject,
   allowUnknownArguments: boolean,
 ): CallVerdict {
-  const baseline = record.baseline;
-  const promptName = params['name'];
-  if (baseline === null || observation === undefined) {
-    return deny('SERVER_UNVERIFIED', 'the server could not be verified in this session');
-  }
-  if (typeof promptName !== 'string' || !Object.hasOwn(baseline.digests.prompts, promptName)) {
-    return deny('PROMPT_NOT_APPROVED', 'this prompt is not in the approved set');
-  }
-  const approved = baseline.digests.prompts[promptName] ?? '';
-  if (!digestEquals(approved, observation.digests.prompts[promptName] ?? '')) {
-    return deny(
-      'PROMPT_DEFINITION_CHANGED',
-      "this prompt's definition changed since it was approved",
-    );
-  }
-  const declared = baseline.surface.prompts[promptName]?.['arguments'];
-  const specs = Array.isArray(declared)
-    ? declared.filter(
-        (a): a is JsonObject => typeof a === 'object' && a !== null && !Array.isArray(a),
-      )
-    : [];
+  const decided = decideItem(name, record, observation, 'prompts', params['name']);
+  if (decided.kind === 'deny') return decided;
+  const declared = decided.item?.['arguments'];
+  const specs = Array.isArray(declared) ? declared.filter(isJsonObject) : [];
   const given = params['arguments'];
-  const args = typeof given === 'object' && given !== null && !Array.isArray(given) ? given : {};
+  const args = isJsonObject(given) ? given : {};
   const names = new Set(specs.map((a) => a['name']));
   const unknown = Object.keys(args).filter((key) => !names.has(key));
   if (unknown.length > 0 && !allowUnknownArguments) {
@@ -149,7 +178,7 @@ export function decidePromptGet(
       `arguments rejected: ${String(missing.length)} required argument(s) missing`,
     );
   }
-  return { kind: 'allow', definitionDigest: approved };
+  return { kind: 'allow', definitionDigest: decided.digest };
 }
 
 /** The MCP tool result a denied call gets: `isError: true`, so the agent can adapt (DESIGN §6). */

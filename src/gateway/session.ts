@@ -3,10 +3,11 @@ import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import { createArgumentValidator } from '../pinning/arguments.js';
 import { StoreError } from '../shared/errors.js';
 import { sha256Digest } from '../surface/digest.js';
-import { isJsonObject, toServerItem } from '../surface/snapshot.js';
+import { isJsonObject, SECTION_METHOD, toServerItem } from '../surface/snapshot.js';
 import type { JsonObject, Section } from '../surface/types.js';
+import { SECTIONS } from '../surface/types.js';
 import { describeError, errorCode } from './describe-error.js';
-import { decideCall, decidePromptGet, toDeniedToolResult } from './gate.js';
+import { decideCall, decidePromptGet, decideServer, toDeniedToolResult } from './gate.js';
 import type { SurfaceTrackerOptions } from './surface-tracker.js';
 import { SurfaceTracker } from './surface-tracker.js';
 import { JSON_RPC, toJsonRpcError } from './to-json-rpc-error.js';
@@ -24,12 +25,10 @@ export interface GatewayOptions extends SurfaceTrackerOptions {
   requestTimeoutMs: number;
 }
 
-const LIST_METHODS: Readonly<Record<string, Section>> = {
-  'tools/list': 'tools',
-  'prompts/list': 'prompts',
-  'resources/list': 'resources',
-  'resources/templates/list': 'resourceTemplates',
-};
+/** The list method of each section, answered by the gateway itself. */
+const LIST_METHODS: ReadonlyMap<string, Section> = new Map(
+  SECTIONS.map((section) => [SECTION_METHOD[section].method, section]),
+);
 
 const LIST_CHANGED: Readonly<Record<string, Section[]>> = {
   'notifications/tools/list_changed': ['tools'],
@@ -157,40 +156,26 @@ export class GatewaySession {
       this.#clientCapabilities = isJsonObject(caps) ? caps : {};
       return this.#forward(m, message);
     }
-    const section = Object.hasOwn(LIST_METHODS, m.method) ? LIST_METHODS[m.method] : undefined;
+    const section = LIST_METHODS.get(m.method);
     if (section !== undefined) return this.#answerList(m.id, section, m.params);
     if (m.method === 'tools/call') return this.#gateCall(m, message);
     if (ALWAYS_ALLOWED.has(m.method)) return this.#forward(m, message);
     try {
       await this.#tracker.ensureReady();
       const record = await this.#tracker.currentRecord();
-      if (record?.status !== 'verified') {
-        const status = record?.status ?? 'unknown';
+      const { name, allowUnknownArguments } = this.#options;
+      const observation = this.#tracker.observation;
+      const denial =
+        m.method === 'prompts/get'
+          ? decidePromptGet(name, record, observation, m.params, allowUnknownArguments)
+          : decideServer(name, record);
+      if (denial?.kind === 'deny') {
         await this.#sendClient(
-          toErrorResponse(
-            m.id,
-            JSON_RPC.DENIED,
-            `holdfast deny: server "${this.#options.name}" is ${status}; review with: holdfast diff ${this.#options.name}`,
-            { code: `SERVER_${status.toUpperCase()}` },
-          ),
+          toErrorResponse(m.id, JSON_RPC.DENIED, `holdfast deny: ${denial.message}`, {
+            code: denial.code,
+          }),
         );
         return;
-      }
-      if (m.method === 'prompts/get') {
-        const verdict = decidePromptGet(
-          record,
-          this.#tracker.observation,
-          m.params,
-          this.#options.allowUnknownArguments,
-        );
-        if (verdict.kind === 'deny') {
-          await this.#sendClient(
-            toErrorResponse(m.id, JSON_RPC.DENIED, `holdfast deny: ${verdict.message}`, {
-              code: verdict.code,
-            }),
-          );
-          return;
-        }
       }
     } catch (error) {
       return this.#replyError(m.id, error);
@@ -214,8 +199,7 @@ export class GatewaySession {
       const observation = this.#tracker.observation;
       if (observation === undefined) throw new Error('no observation');
       const items = approvedSectionView(record, observation, section);
-      const field = section === 'resourceTemplates' ? 'resourceTemplates' : section;
-      await this.#sendClient(toResult(id, { [field]: items }));
+      await this.#sendClient(toResult(id, { [SECTION_METHOD[section].field]: items }));
       return;
     } catch (error) {
       return this.#replyError(id, error);
@@ -304,23 +288,16 @@ export class GatewaySession {
     message: JSONRPCMessage,
   ): Promise<void> {
     if (m.method !== 'ping') {
+      let denial;
       try {
-        const record = await this.#tracker.currentRecord();
-        if (record?.status !== 'verified') {
-          await this.#sendUpstream(
-            toErrorResponse(
-              m.id,
-              JSON_RPC.DENIED,
-              `holdfast deny: server "${this.#options.name}" is not verified`,
-              { code: `SERVER_${(record?.status ?? 'unknown').toUpperCase()}` },
-            ),
-          );
-          return;
-        }
+        denial = decideServer(this.#options.name, await this.#tracker.currentRecord());
       } catch (error) {
+        denial = { code: errorCode(error), message: 'could not verify the server' };
+      }
+      if (denial !== undefined) {
         return this.#sendUpstream(
-          toErrorResponse(m.id, JSON_RPC.DENIED, 'holdfast deny: could not verify the server', {
-            code: errorCode(error),
+          toErrorResponse(m.id, JSON_RPC.DENIED, `holdfast deny: ${denial.message}`, {
+            code: denial.code,
           }),
         );
       }

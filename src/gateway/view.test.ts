@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
+import { defined, observationOf, surfaceOf, T0 } from '../../test/support/surfaces.js';
 import { createBaseline, mergeBaseline } from '../pinning/baseline.js';
 import type { Observation, ServerRecord, ServerStatus } from '../pinning/types.js';
 import { computeSurfaceDigests, profileDigest, sha256Digest } from '../surface/digest.js';
 import type { Digest, JsonObject, Surface } from '../surface/types.js';
 import { approvedInitializeResult, approvedSectionView } from './view.js';
 
-/** The value, or a test failure when it is missing. */
-function defined<T>(value: T | null | undefined): T {
-  if (value === null || value === undefined) throw new Error('expected a value');
-  return value;
-}
-
-const T0 = 1_767_225_600_000;
 const FULL = profileDigest('2025-11-25', { sampling: {} });
 const BARE = profileDigest('2025-11-25', {});
 
@@ -27,19 +21,11 @@ const SERVER: JsonObject = {
 };
 
 function surface(tools: JsonObject[], server: JsonObject = SERVER): Surface {
-  return {
-    server,
-    launch: { command: 'notes-server' },
-    tools: Object.fromEntries(tools.map((t) => [t['name'] as string, t])),
-    prompts: {},
-    resources: {},
-    resourceTemplates: {},
-  };
+  return surfaceOf({ server, launch: { command: 'notes-server' }, tools });
 }
 
 function observe(tools: JsonObject[], profile: Digest = FULL): Observation {
-  const s = surface(tools);
-  return { surface: s, digests: computeSurfaceDigests(s), profile, observedAt: T0 };
+  return observationOf(surface(tools), profile);
 }
 
 const APPROVED = observe([tool('alpha'), tool('beta'), tool('gamma')]);
