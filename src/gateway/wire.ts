@@ -1,5 +1,6 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/server';
 
+import { isJsonObject } from '../surface/snapshot.js';
 import type { JsonObject, JsonValue } from '../surface/types.js';
 
 /** A JSON-RPC id. */
@@ -18,19 +19,15 @@ export function classify(message: JSONRPCMessage): Classified {
   const m = message as unknown as Record<string, JsonValue | undefined>;
   const { id, method, params, result, error } = m;
   const hasId = typeof id === 'string' || typeof id === 'number';
-  const paramsObject = isObject(params) ? params : {};
+  const paramsObject = isJsonObject(params) ? params : {};
   if (typeof method === 'string') {
     return hasId
       ? { kind: 'request', id, method, params: paramsObject }
       : { kind: 'notification', method, params: paramsObject };
   }
-  if (hasId && isObject(result)) return { kind: 'response', id, result };
-  if (isObject(error)) return { kind: 'error', id: hasId ? id : null, error };
+  if (hasId && isJsonObject(result)) return { kind: 'response', id, result };
+  if (isJsonObject(error)) return { kind: 'error', id: hasId ? id : null, error };
   return { kind: 'invalid' };
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A JSON-RPC success response. */

@@ -2,6 +2,7 @@ import { Ajv } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 
 import { createLinearRegExp } from '../shared/linear-regexp.js';
+import { isJsonObject } from '../surface/snapshot.js';
 import type { JsonObject, JsonValue } from '../surface/types.js';
 
 /** A decision about a call's arguments. Problems name argument paths, never values. */
@@ -54,14 +55,11 @@ export function createArgumentValidator(options: ArgumentValidatorOptions): Argu
   const cacheSize = options.cacheSize ?? 1000;
 
   function compile(schema: JsonValue | undefined): Check {
-    if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    if (!isJsonObject(schema)) {
       return () => ({ kind: 'invalid', problems: ['the pinned tool has no usable inputSchema'] });
     }
     const declared = schema['properties'];
-    const names =
-      typeof declared === 'object' && declared !== null && !Array.isArray(declared)
-        ? new Set(Object.keys(declared))
-        : new Set<string>();
+    const names = new Set(isJsonObject(declared) ? Object.keys(declared) : []);
     // A schema that names draft-06/07 (zod-to-json-schema's default) is validated as draft-07:
     // its tuple `items: [...]`, `additionalItems` and `dependencies` mean nothing under 2020-12.
     // Anything else is validated as 2020-12, the MCP default.

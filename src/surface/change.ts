@@ -4,7 +4,7 @@
  * change carries a word diff.
  */
 import type { SchemaChangeKind } from './schema-diff.js';
-import { isJsonObject } from './schema-diff.js';
+import { isJsonObject } from './snapshot.js';
 import { diffWords, type TextDiffPart } from './text-diff.js';
 import type { JsonObject, JsonValue, Section } from './types.js';
 import { toVisible } from './visible.js';

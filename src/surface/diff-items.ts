@@ -5,7 +5,8 @@
 import type { ChangeKind, Collector } from './change.js';
 import { toShown, unionKeys } from './change.js';
 import type { SchemaChange } from './schema-diff.js';
-import { diffSchemas, isJsonObject, isSuspiciousName, joinPath, jsonEqual } from './schema-diff.js';
+import { diffSchemas, isSuspiciousName, joinPath, jsonEqual } from './schema-diff.js';
+import { isJsonObject } from './snapshot.js';
 import type { JsonObject, JsonValue, Section } from './types.js';
 import { SECTION_KEY } from './types.js';
 import { toVisible } from './visible.js';

@@ -5,7 +5,7 @@
  * Attacker-controlled sizes: pairs are only scored when removed × added is small, descriptions
  * are cut before tokenising and names are cut before the edit distance.
  */
-import { isJsonObject } from './schema-diff.js';
+import { isJsonObject } from './snapshot.js';
 import type { JsonObject, JsonValue, Section } from './types.js';
 
 /** A removed item (`from`) and an added item (`to`) that look like one renamed item. */

@@ -5,6 +5,7 @@
  * Input is attacker-controlled but already strictly parsed with bounded depth (types.ts), so
  * recursion depth is bounded; set comparisons use keyed lookups, never pairwise scans.
  */
+import { isJsonObject } from './snapshot.js';
 import type { JsonObject, JsonValue } from './types.js';
 
 /** What changed in a schema at one path. */
@@ -29,11 +30,6 @@ export interface SchemaChange {
   readonly after?: JsonValue;
   /** On `field-added`: the name looks built to carry data out (`callback_url`, `sidenote`…). */
   readonly suspiciousName?: boolean;
-}
-
-/** Whether `value` is a JSON object (not an array, not null). */
-export function isJsonObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Deep equality of JSON values; object key order is ignored, array order is not. */
