@@ -125,7 +125,7 @@ export class SurfaceTracker {
       this.#surface = next;
       await this.#observe({
         surface: next,
-        digests: computeSurfaceDigests(next),
+        digests: computeSurfaceDigests(next, this.#observation),
         profile,
         observedAt: this.#options.clock.now(),
       });

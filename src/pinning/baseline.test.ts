@@ -1,44 +1,29 @@
 import { describe, expect, it } from 'vitest';
 
-import { computeSurfaceDigests, profileDigest } from '../surface/digest.js';
-import { setOwn } from '../surface/snapshot.js';
-import type { Digest, JsonObject, Surface } from '../surface/types.js';
+import {
+  BARE_PROFILE as BARE,
+  defined,
+  FULL_PROFILE as FULL,
+  observationOf as observe,
+  surfaceOf,
+  T0,
+} from '../../test/support/surfaces.js';
+import { computeSurfaceDigests } from '../surface/digest.js';
+import type { JsonObject, Surface } from '../surface/types.js';
 import { createBaseline, mergeBaseline } from './baseline.js';
 import { checkObservation } from './check.js';
-import type { Observation } from './types.js';
-
-/** The value, or a test failure when it is missing. */
-function defined<T>(value: T | null | undefined): T {
-  if (value === null || value === undefined) throw new Error('expected a value');
-  return value;
-}
-
-const T0 = 1_767_225_600_000;
-const FULL = profileDigest('2025-11-25', { sampling: {}, elicitation: {} });
-const BARE = profileDigest('2025-11-25', {});
 
 function tool(name: string, description = `The ${name} tool.`): JsonObject {
   return { name, description, inputSchema: { type: 'object' } };
 }
 
 function surface(tools: JsonObject[], version = '1.0.0', prompts: JsonObject[] = []): Surface {
-  const keyed = (items: JsonObject[]) => {
-    const out: Record<string, JsonObject> = {};
-    for (const it of items) setOwn(out, it['name'] as string, it);
-    return out;
-  };
-  return {
+  return surfaceOf({
     server: { serverInfo: { name: 'everything', version }, capabilities: { tools: {} } },
     launch: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything'] },
-    tools: keyed(tools),
-    prompts: keyed(prompts),
-    resources: {},
-    resourceTemplates: {},
-  };
-}
-
-function observe(s: Surface, profile: Digest = FULL): Observation {
-  return { surface: s, digests: computeSurfaceDigests(s), profile, observedAt: T0 };
+    tools,
+    prompts,
+  });
 }
 
 describe('createBaseline', () => {

@@ -1,53 +1,31 @@
 import { describe, expect, it } from 'vitest';
 
-import { computeSurfaceDigests, profileDigest } from '../surface/digest.js';
-import { setOwn } from '../surface/snapshot.js';
+import {
+  BARE_PROFILE as BARE,
+  defined,
+  FULL_PROFILE as FULL,
+  KEY_FIELD,
+  observationOf as observe,
+  surfaceOf,
+  type SurfaceParts,
+  T0,
+} from '../../test/support/surfaces.js';
 import type { Digest, JsonObject, Section, Surface } from '../surface/types.js';
 import { createBaseline } from './baseline.js';
 import { checkObservation, toProfileKeys } from './check.js';
-import type { Baseline, Observation } from './types.js';
-
-/** The value, or a test failure when it is missing. */
-function defined<T>(value: T | null | undefined): T {
-  if (value === null || value === undefined) throw new Error('expected a value');
-  return value;
-}
-
-const T0 = 1_767_225_600_000;
-const FULL = profileDigest('2025-11-25', { sampling: {}, elicitation: {} });
-const BARE = profileDigest('2025-11-25', {});
-
-const KEY_FIELD: Record<Section, string> = {
-  tools: 'name',
-  prompts: 'name',
-  resources: 'uri',
-  resourceTemplates: 'uriTemplate',
-};
+import type { Baseline } from './types.js';
 
 function item(section: Section, key: string, text = `About ${key}.`): JsonObject {
   return { [KEY_FIELD[section]]: key, description: text };
 }
 
-function keyed(section: Section, items: JsonObject[]): Record<string, JsonObject> {
-  const out: Record<string, JsonObject> = {};
-  for (const it of items) setOwn(out, it[KEY_FIELD[section]] as string, it);
-  return out;
-}
-
-function surface(parts: Partial<Record<Section, JsonObject[]>> = {}, extra: Partial<Surface> = {}) {
-  const s: Surface = {
+function surface(parts: Partial<Record<Section, JsonObject[]>> = {}, extra: SurfaceParts = {}) {
+  return surfaceOf({
     server: { serverInfo: { name: 'everything', version: '1.0.0' }, capabilities: { tools: {} } },
     launch: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything'] },
-    tools: keyed('tools', parts.tools ?? []),
-    prompts: keyed('prompts', parts.prompts ?? []),
-    resources: keyed('resources', parts.resources ?? []),
-    resourceTemplates: keyed('resourceTemplates', parts.resourceTemplates ?? []),
-  };
-  return { ...s, ...extra };
-}
-
-function observe(s: Surface, profile: Digest = FULL): Observation {
-  return { surface: s, digests: computeSurfaceDigests(s), profile, observedAt: T0 };
+    ...parts,
+    ...extra,
+  });
 }
 
 const APPROVED = surface({

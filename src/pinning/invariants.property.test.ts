@@ -6,12 +6,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import { defined, observationOf, surfaceOf, T0 } from '../../test/support/surfaces.js';
 import { decideCall } from '../gateway/gate.js';
 import { approvedInitializeResult, approvedSectionView } from '../gateway/view.js';
 import { PinError } from '../shared/errors.js';
 import { createMemoryPinStore } from '../store/index.js';
-import { computeSurfaceDigests, profileDigest, sha256Digest } from '../surface/digest.js';
-import type { Digest, JsonObject, Surface } from '../surface/types.js';
+import { profileDigest, sha256Digest } from '../surface/digest.js';
+import type { Digest, JsonObject } from '../surface/types.js';
 import type { ArgumentValidator } from './arguments.js';
 import { createArgumentValidator } from './arguments.js';
 import { createBaseline, mergeBaseline } from './baseline.js';
@@ -26,14 +27,7 @@ import type {
   ServerStatus,
 } from './types.js';
 
-/** The value, or a test failure when it is missing. */
-function defined<T>(value: T | null | undefined): T {
-  if (value === null || value === undefined) throw new Error('expected a value');
-  return value;
-}
-
 const NAME = 'everything';
-const T0 = 1_767_225_600_000;
 
 // ---------------------------------------------------------------------------------------------
 // Surfaces: three variants a server can show, seen through three client profiles.
@@ -103,32 +97,20 @@ const PROFILES = {
 };
 type ProfileName = keyof typeof PROFILES;
 
-function surfaceOf(server: JsonObject, tools: JsonObject[]): Surface {
-  const keyed: Record<string, JsonObject> = {};
-  for (const t of tools) keyed[t['name'] as string] = t;
-  return {
-    server,
-    launch: LAUNCH,
-    tools: keyed,
-    prompts: {},
-    resources: {},
-    resourceTemplates: {},
-  };
-}
-
-function observationOf(variant: VariantName, profile: ProfileName, at: number): Observation {
+function observeVariant(variant: VariantName, profile: ProfileName, at: number): Observation {
   const { server, tools } = VARIANTS[variant];
   const { digest, sees } = PROFILES[profile];
-  const surface = surfaceOf(
+  const surface = surfaceOf({
     server,
-    tools.filter((t) => sees(t['name'] as string)),
-  );
-  return { surface, digests: computeSurfaceDigests(surface), profile: digest, observedAt: at };
+    launch: LAUNCH,
+    tools: tools.filter((t) => sees(t['name'] as string)),
+  });
+  return observationOf(surface, digest, at);
 }
 
 /** Every surface digest the variants and profiles can produce: the pool of "stale" digests. */
 const ALL_DIGESTS: Digest[] = (Object.keys(VARIANTS) as VariantName[]).flatMap((v) =>
-  (Object.keys(PROFILES) as ProfileName[]).map((p) => observationOf(v, p, T0).digests.surface),
+  (Object.keys(PROFILES) as ProfileName[]).map((p) => observeVariant(v, p, T0).digests.surface),
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -222,7 +204,7 @@ describe('pinning invariants over random operation sequences', () => {
                 case 'observe':
                 case 'reconnect': {
                   if (op.kind === 'observe') shown = op.variant;
-                  const seen = observationOf(shown, op.profile, ctx.now);
+                  const seen = observeVariant(shown, op.profile, ctx.now);
                   observation = seen;
                   await store.update(NAME, (cur) => applyObservation(cur, seen, posture, ctx));
                   break;
@@ -371,11 +353,11 @@ describe('pinning invariants over random operation sequences', () => {
     const store = createMemoryPinStore();
     const ctx = (now: number) => ({ name: NAME, now });
     await store.update(NAME, (cur) =>
-      applyObservation(cur, observationOf('A', 'full', T0), 'enforcing', ctx(T0)),
+      applyObservation(cur, observeVariant('A', 'full', T0), 'enforcing', ctx(T0)),
     );
-    const reviewed = observationOf('A', 'full', T0).digests.surface;
+    const reviewed = observeVariant('A', 'full', T0).digests.surface;
     await store.update(NAME, (cur) =>
-      applyObservation(cur, observationOf('B', 'full', T0 + 1), 'enforcing', ctx(T0 + 1)),
+      applyObservation(cur, observeVariant('B', 'full', T0 + 1), 'enforcing', ctx(T0 + 1)),
     );
     const record = await store.update(
       NAME,
@@ -419,20 +401,8 @@ const randomObservationArb: fc.Arbitrary<Observation> = fc
         configurable: true,
       });
     }
-    const surface: Surface = {
-      server: defined(SERVER_VERSIONS[server]),
-      launch: LAUNCH,
-      tools,
-      prompts: {},
-      resources: {},
-      resourceTemplates: {},
-    };
-    return {
-      surface,
-      digests: computeSurfaceDigests(surface),
-      profile: PROFILES[profile].digest,
-      observedAt: T0,
-    };
+    const surface = surfaceOf({ server: defined(SERVER_VERSIONS[server]), launch: LAUNCH, tools });
+    return observationOf(surface, PROFILES[profile].digest);
   });
 
 /** A baseline built the way the status machine builds them: a first approval, then merges. */

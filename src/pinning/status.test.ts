@@ -1,23 +1,21 @@
 import { describe, expect, it } from 'vitest';
 
+import {
+  BARE_PROFILE as BARE,
+  defined,
+  FULL_PROFILE as FULL,
+  observationOf,
+  surfaceOf,
+  T0,
+} from '../../test/support/surfaces.js';
 import { PinError } from '../shared/errors.js';
-import { computeSurfaceDigests, profileDigest } from '../surface/digest.js';
 import type { JsonObject, Surface } from '../surface/types.js';
 import { createBaseline } from './baseline.js';
 import { checkObservation } from './check.js';
 import { applyObservation, approve, quarantine, type TransitionContext } from './status.js';
 import type { Observation, ServerRecord, ServerStatus } from './types.js';
 
-/** The value, or a test failure when it is missing. */
-function defined<T>(value: T | null | undefined): T {
-  if (value === null || value === undefined) throw new Error('expected a value');
-  return value;
-}
-
-const T0 = 1_767_225_600_000;
 const CTX: TransitionContext = { name: 'files', now: T0 + 1000 };
-const FULL = profileDigest('2025-11-25', { sampling: {}, elicitation: {} });
-const BARE = profileDigest('2025-11-25', {});
 
 function tool(name: string, description = `The ${name} tool.`): JsonObject {
   return {
@@ -33,18 +31,7 @@ function surface(tools: JsonObject[], instructions?: string): Surface {
     capabilities: { tools: {} },
   };
   if (instructions !== undefined) server['instructions'] = instructions;
-  return {
-    server,
-    launch: { command: 'npx', args: ['-y', 'server-files'] },
-    tools: Object.fromEntries(tools.map((t) => [t['name'] as string, t])),
-    prompts: {},
-    resources: {},
-    resourceTemplates: {},
-  };
-}
-
-function observe(s: Surface, profile = FULL, at = T0): Observation {
-  return { surface: s, digests: computeSurfaceDigests(s), profile, observedAt: at };
+  return surfaceOf({ server, launch: { command: 'npx', args: ['-y', 'server-files'] }, tools });
 }
 
 const ORIGINAL = surface([tool('read_file'), tool('write_file')]);
@@ -82,7 +69,7 @@ function thrown(fn: () => unknown): unknown {
 describe('applyObservation', () => {
   describe('when a server is seen for the first time under the discovery posture', () => {
     it('becomes verified with the observation as a trust-on-first-use baseline', () => {
-      const observation = observe(ORIGINAL);
+      const observation = observationOf(ORIGINAL);
       const transition = applyObservation(undefined, observation, 'discovery', CTX);
       expect(transition?.record).toMatchObject({
         name: 'files',
@@ -95,7 +82,7 @@ describe('applyObservation', () => {
     });
 
     it('records a probe and a baseline event naming the digest', () => {
-      const observation = observe(ORIGINAL);
+      const observation = observationOf(ORIGINAL);
       const transition = applyObservation(undefined, observation, 'discovery', CTX);
       const digest = observation.digests.surface;
       expect(transition?.events).toEqual([
@@ -107,7 +94,7 @@ describe('applyObservation', () => {
 
   describe('when a server is seen for the first time under the enforcing posture', () => {
     it('becomes pending without a baseline', () => {
-      const observation = observe(ORIGINAL);
+      const observation = observationOf(ORIGINAL);
       const transition = applyObservation(undefined, observation, 'enforcing', CTX);
       expect(transition?.record).toMatchObject({
         status: 'pending',
@@ -120,16 +107,16 @@ describe('applyObservation', () => {
 
   describe('when a verified server shows the same surface again', () => {
     it('writes nothing', () => {
-      const observation = observe(ORIGINAL);
-      const again = observe(ORIGINAL, FULL, T0 + 5);
+      const observation = observationOf(ORIGINAL);
+      const again = observationOf(ORIGINAL, FULL, T0 + 5);
       expect(applyObservation(recordAt('verified', observation), again, 'enforcing', CTX)).toBe(
         undefined,
       );
     });
 
     it('records the observation when another known profile saw it', () => {
-      const full = observe(ORIGINAL, FULL);
-      const bare = observe(surface([tool('read_file')]), BARE);
+      const full = observationOf(ORIGINAL, FULL);
+      const bare = observationOf(surface([tool('read_file')]), BARE);
       const baseline = createBaseline(full, 'tofu', T0);
       baseline.profiles[BARE] = { ...defined(baseline.profiles[FULL]), tools: ['read_file'] };
       const transition = applyObservation(
@@ -145,8 +132,8 @@ describe('applyObservation', () => {
 
   describe('when a verified server is seen by a new client profile that lists fewer tools', () => {
     it('stays verified and learns which tools that profile sees', () => {
-      const full = observe(ORIGINAL, FULL);
-      const bare = observe(surface([tool('write_file')]), BARE);
+      const full = observationOf(ORIGINAL, FULL);
+      const bare = observationOf(surface([tool('write_file')]), BARE);
       const transition = applyObservation(recordAt('verified', full), bare, 'enforcing', CTX);
       expect(transition?.record.status).toBe('verified');
       expect(transition?.record.baseline?.surface).toEqual(ORIGINAL);
@@ -164,8 +151,8 @@ describe('applyObservation', () => {
   });
 
   describe('when a new client profile of a verified server lists tools nobody approved', () => {
-    const full = observe(ORIGINAL, FULL);
-    const sampling = observe(
+    const full = observationOf(ORIGINAL, FULL);
+    const sampling = observationOf(
       surface([tool('read_file'), tool('write_file'), tool('sampleLLM')]),
       BARE,
     );
@@ -199,8 +186,8 @@ describe('applyObservation', () => {
 
   describe('when a verified server drifts', () => {
     it('becomes changed and keeps its baseline', () => {
-      const before = recordAt('verified', observe(ORIGINAL));
-      const drifted = observe(POISONED, FULL, T0 + 10);
+      const before = recordAt('verified', observationOf(ORIGINAL));
+      const drifted = observationOf(POISONED, FULL, T0 + 10);
       const transition = applyObservation(before, drifted, 'discovery', CTX);
       expect(transition?.record).toMatchObject({
         status: 'changed',
@@ -212,8 +199,8 @@ describe('applyObservation', () => {
     });
 
     it('records a drift event with digests and item keys, never the new text', () => {
-      const before = recordAt('verified', observe(ORIGINAL));
-      const drifted = observe(POISONED);
+      const before = recordAt('verified', observationOf(ORIGINAL));
+      const drifted = observationOf(POISONED);
       const transition = applyObservation(before, drifted, 'discovery', CTX);
       expect(transition?.events[1]).toEqual({
         at: CTX.now,
@@ -230,11 +217,11 @@ describe('applyObservation', () => {
     });
 
     it('truncates a long change summary to 2000 characters', () => {
-      const before = recordAt('verified', observe(ORIGINAL));
+      const before = recordAt('verified', observationOf(ORIGINAL));
       const many = Array.from({ length: 200 }, (_, i) => tool(`added_tool_${i}`));
       const transition = applyObservation(
         before,
-        observe(surface([tool('read_file'), tool('write_file'), ...many])),
+        observationOf(surface([tool('read_file'), tool('write_file'), ...many])),
         'discovery',
         CTX,
       );
@@ -249,26 +236,35 @@ describe('applyObservation', () => {
     'when a %s server is observed',
     (status) => {
       it('keeps its status and baseline even if the surface equals the baseline', () => {
-        const approved = observe(ORIGINAL);
-        const before = recordAt(status, observe(POISONED), createBaseline(approved, 'alice', T0));
-        const transition = applyObservation(before, observe(ORIGINAL), 'discovery', CTX);
+        const approved = observationOf(ORIGINAL);
+        const before = recordAt(
+          status,
+          observationOf(POISONED),
+          createBaseline(approved, 'alice', T0),
+        );
+        const transition = applyObservation(before, observationOf(ORIGINAL), 'discovery', CTX);
         expect(transition?.record).toMatchObject({
           status,
           baseline: before.baseline,
-          observed: observe(ORIGINAL),
+          observed: observationOf(ORIGINAL),
           updatedAt: CTX.now,
         });
         expect(transition?.events.map((e) => e.kind)).toEqual(['probe']);
       });
 
       it('writes nothing when the same surface is seen by the same profile', () => {
-        const before = recordAt(status, observe(POISONED));
-        expect(applyObservation(before, observe(POISONED), 'discovery', CTX)).toBe(undefined);
+        const before = recordAt(status, observationOf(POISONED));
+        expect(applyObservation(before, observationOf(POISONED), 'discovery', CTX)).toBe(undefined);
       });
 
       it('records the observation when the same surface is seen by another profile', () => {
-        const before = recordAt(status, observe(POISONED, FULL));
-        const transition = applyObservation(before, observe(POISONED, BARE), 'discovery', CTX);
+        const before = recordAt(status, observationOf(POISONED, FULL));
+        const transition = applyObservation(
+          before,
+          observationOf(POISONED, BARE),
+          'discovery',
+          CTX,
+        );
         expect(transition?.record.observed?.profile).toBe(BARE);
         expect(transition?.record.status).toBe(status);
       });
@@ -277,16 +273,25 @@ describe('applyObservation', () => {
 
   describe('when a record has nothing observed yet', () => {
     it('records the observation and keeps the status', () => {
-      const before: ServerRecord = { ...recordAt('pending', observe(ORIGINAL)), observed: null };
-      const transition = applyObservation(before, observe(ORIGINAL), 'discovery', CTX);
-      expect(transition?.record).toMatchObject({ status: 'pending', observed: observe(ORIGINAL) });
+      const before: ServerRecord = {
+        ...recordAt('pending', observationOf(ORIGINAL)),
+        observed: null,
+      };
+      const transition = applyObservation(before, observationOf(ORIGINAL), 'discovery', CTX);
+      expect(transition?.record).toMatchObject({
+        status: 'pending',
+        observed: observationOf(ORIGINAL),
+      });
     });
   });
 
   describe('when a verified record has no baseline (an inconsistent store)', () => {
     it('is never re-baselined by an observation', () => {
-      const before: ServerRecord = { ...recordAt('verified', observe(ORIGINAL)), baseline: null };
-      const transition = applyObservation(before, observe(POISONED), 'discovery', CTX);
+      const before: ServerRecord = {
+        ...recordAt('verified', observationOf(ORIGINAL)),
+        baseline: null,
+      };
+      const transition = applyObservation(before, observationOf(POISONED), 'discovery', CTX);
       expect(transition?.record.baseline).toBe(null);
       expect(transition?.events.map((e) => e.kind)).toEqual(['probe']);
     });
@@ -304,7 +309,10 @@ describe('approve', () => {
 
   describe('when nothing was observed', () => {
     it('throws PIN_NOTHING_OBSERVED', () => {
-      const before: ServerRecord = { ...recordAt('pending', observe(ORIGINAL)), observed: null };
+      const before: ServerRecord = {
+        ...recordAt('pending', observationOf(ORIGINAL)),
+        observed: null,
+      };
       const error = thrown(() => approve(before, 'sha256:00', 'alice', CTX));
       expect(error).toBeInstanceOf(PinError);
       expect(error).toMatchObject({ code: 'PIN_NOTHING_OBSERVED' });
@@ -315,10 +323,10 @@ describe('approve', () => {
     it('is refused and leaves the record as it was', () => {
       const before = recordAt(
         'changed',
-        observe(POISONED),
-        createBaseline(observe(ORIGINAL), 'a', T0),
+        observationOf(POISONED),
+        createBaseline(observationOf(ORIGINAL), 'a', T0),
       );
-      const stale = observe(ORIGINAL).digests.surface;
+      const stale = observationOf(ORIGINAL).digests.surface;
       const { approved, transition } = approve(before, stale, 'alice', CTX);
       expect(approved).toBe(false);
       expect(transition.record).toBe(before);
@@ -327,7 +335,11 @@ describe('approve', () => {
           at: CTX.now,
           server: 'files',
           kind: 'approve-refused',
-          data: { requested: stale, observed: observe(POISONED).digests.surface, by: 'alice' },
+          data: {
+            requested: stale,
+            observed: observationOf(POISONED).digests.surface,
+            by: 'alice',
+          },
         },
       ]);
     });
@@ -335,7 +347,7 @@ describe('approve', () => {
 
   describe('when a pending server is approved at its observed digest', () => {
     it('becomes verified with a baseline of the observation, approved by the actor', () => {
-      const observation = observe(ORIGINAL);
+      const observation = observationOf(ORIGINAL);
       const before: ServerRecord = { ...recordAt('pending', observation), baseline: null };
       const { approved, transition } = approve(before, observation.digests.surface, 'alice', CTX);
       expect(approved).toBe(true);
@@ -366,8 +378,8 @@ describe('approve', () => {
     'when a %s server is approved at its observed digest',
     (status) => {
       it('becomes verified and the observation then matches the new baseline', () => {
-        const drifted = observe(POISONED);
-        const before = recordAt(status, drifted, createBaseline(observe(ORIGINAL), 'a', T0));
+        const drifted = observationOf(POISONED);
+        const before = recordAt(status, drifted, createBaseline(observationOf(ORIGINAL), 'a', T0));
         const { transition } = approve(before, drifted.digests.surface, 'bob', CTX);
         expect(transition.record.status).toBe('verified');
         expect(transition.record.baseline?.approvedBy).toBe('bob');
@@ -391,7 +403,7 @@ describe('quarantine', () => {
 
   describe('when a verified server is quarantined', () => {
     it('becomes quarantined, keeps its baseline and records who did it', () => {
-      const before = recordAt('verified', observe(ORIGINAL));
+      const before = recordAt('verified', observationOf(ORIGINAL));
       const transition = quarantine(before, 'alice', CTX);
       expect(transition.record).toEqual({
         ...before,

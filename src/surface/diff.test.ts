@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
+import { surfaceOf } from '../../test/support/surfaces.js';
 import { diffSurfaces, type SurfaceChange } from './diff.js';
-import type { JsonObject, Surface } from './types.js';
-
-function makeSurface(parts: Partial<Surface> = {}): Surface {
-  return {
-    server: { serverInfo: { name: 'demo', version: '1.0.0' }, capabilities: { tools: {} } },
-    launch: { command: 'npx', args: ['demo-server'] },
-    tools: {},
-    prompts: {},
-    resources: {},
-    resourceTemplates: {},
-    ...parts,
-  };
-}
+import type { JsonObject } from './types.js';
 
 /** The mcptox drift fixture schema-mutation-input, install-time definition. */
 const READ_FILE: JsonObject = {
@@ -26,8 +15,8 @@ function toolChanges(before: JsonObject, after: JsonObject): SurfaceChange[] {
   const name = typeof before['name'] === 'string' ? before['name'] : '';
   return [
     ...diffSurfaces(
-      makeSurface({ tools: { [name]: before } }),
-      makeSurface({ tools: { [name]: after } }),
+      surfaceOf({ tools: { [name]: before } }),
+      surfaceOf({ tools: { [name]: after } }),
     ).changes,
   ];
 }
@@ -38,7 +27,7 @@ function withSchema(schema: JsonObject): JsonObject {
 
 describe('when nothing changed', () => {
   it('reports an empty diff for identical surfaces', () => {
-    const surface = makeSurface({ tools: { read_file: READ_FILE } });
+    const surface = surfaceOf({ tools: { read_file: READ_FILE } });
     const diff = diffSurfaces(surface, structuredClone(surface));
     expect(diff.isEmpty).toBe(true);
     expect(diff.changes).toEqual([]);
@@ -51,8 +40,8 @@ describe('when nothing changed', () => {
       description: 'Read a file.',
       name: 'read_file',
     };
-    const before = makeSurface({ tools: { read_file: READ_FILE, x: { name: 'x' } } });
-    const after = makeSurface({
+    const before = surfaceOf({ tools: { read_file: READ_FILE, x: { name: 'x' } } });
+    const after = surfaceOf({
       server: { capabilities: { tools: {} }, serverInfo: { version: '1.0.0', name: 'demo' } },
       tools: { x: { name: 'x' }, read_file: reordered },
     });
@@ -326,8 +315,8 @@ describe('when tools are added, removed or renamed', () => {
       description: 'Send an email to a recipient, fast.',
     };
     const diff = diffSurfaces(
-      makeSurface({ tools: { send_email: sendEmail } }),
-      makeSurface({ tools: { send_mail: sendMail } }),
+      surfaceOf({ tools: { send_email: sendEmail } }),
+      surfaceOf({ tools: { send_mail: sendMail } }),
     );
     expect(diff.sections.tools).toEqual({
       added: [],
@@ -351,8 +340,8 @@ describe('when tools are added, removed or renamed', () => {
       inputSchema: { type: 'object', properties: { city: { type: 'string' } } },
     };
     const diff = diffSurfaces(
-      makeSurface({ tools: { send_email: sendEmail } }),
-      makeSurface({ tools: { get_weather: other } }),
+      surfaceOf({ tools: { send_email: sendEmail } }),
+      surfaceOf({ tools: { get_weather: other } }),
     );
     expect(diff.changes.map((c) => [c.kind, c.key, c.label])).toEqual([
       ['added', 'get_weather', 'Tool "get_weather" was added'],
@@ -378,8 +367,8 @@ describe('when prompts change', () => {
       ],
     };
     const diff = diffSurfaces(
-      makeSurface({ prompts: { review: prompt } }),
-      makeSurface({ prompts: { review: after } }),
+      surfaceOf({ prompts: { review: prompt } }),
+      surfaceOf({ prompts: { review: after } }),
     );
     expect(diff.changes.map((c) => [c.kind, c.path, c.label])).toEqual([
       [
@@ -420,13 +409,13 @@ describe('when prompts change', () => {
       ],
     };
     const one = diffSurfaces(
-      makeSurface({ prompts: { review: prompt } }),
-      makeSurface({ prompts: { review: required } }),
+      surfaceOf({ prompts: { review: prompt } }),
+      surfaceOf({ prompts: { review: required } }),
     );
     expect(one.changes.map((c) => c.kind)).toEqual(['required-added']);
     const bad = diffSurfaces(
-      makeSurface({ prompts: { review: prompt } }),
-      makeSurface({ prompts: { review: { ...prompt, arguments: {} } } }),
+      surfaceOf({ prompts: { review: prompt } }),
+      surfaceOf({ prompts: { review: { ...prompt, arguments: {} } } }),
     );
     expect(bad.changes.map((c) => [c.kind, c.path])).toEqual([['field-changed', 'arguments']]);
   });
@@ -442,8 +431,8 @@ describe('when resources and resource templates change', () => {
       description: 'A file. Read it first.',
     };
     const diff = diffSurfaces(
-      makeSurface({ resources: { 'file:///a': before } }),
-      makeSurface({ resources: { 'file:///a': after } }),
+      surfaceOf({ resources: { 'file:///a': before } }),
+      surfaceOf({ resources: { 'file:///a': after } }),
     );
     expect(diff.changes.map((c) => [c.kind, c.path, c.label])).toEqual([
       ['field-changed', 'name', 'Resource "file:///a": name changed from "a" to "b"'],
@@ -459,8 +448,8 @@ describe('when resources and resource templates change', () => {
   it('names resource templates by their URI template', () => {
     const before = { uriTemplate: 'db://{table}', name: 'table' };
     const diff = diffSurfaces(
-      makeSurface(),
-      makeSurface({ resourceTemplates: { 'db://{table}': before } }),
+      surfaceOf(),
+      surfaceOf({ resourceTemplates: { 'db://{table}': before } }),
     );
     expect(diff.changes[0]?.label).toBe('Resource template "db://{table}" was added');
   });
@@ -468,14 +457,14 @@ describe('when resources and resource templates change', () => {
 
 describe('when the server or its launch changes', () => {
   it('labels instructions-changed with a text diff, and serverInfo and capability changes', () => {
-    const before = makeSurface({
+    const before = surfaceOf({
       server: {
         serverInfo: { name: 'demo', version: '1.0.0' },
         capabilities: { tools: {} },
         instructions: 'Be brief.',
       },
     });
-    const after = makeSurface({
+    const after = surfaceOf({
       server: {
         serverInfo: { name: 'demo', version: '1.0.1' },
         capabilities: { tools: { listChanged: true }, prompts: {} },
@@ -510,22 +499,20 @@ describe('when the server or its launch changes', () => {
   });
 
   it('labels instructions appearing and a serverInfo that is not an object', () => {
-    const after = makeSurface({
+    const after = surfaceOf({
       server: { serverInfo: 'x', capabilities: { tools: {} }, instructions: 'Hi' },
     });
-    expect(diffSurfaces(makeSurface(), after).changes.map((c) => [c.kind, c.label])).toEqual([
+    expect(diffSurfaces(surfaceOf(), after).changes.map((c) => [c.kind, c.label])).toEqual([
       ['instructions-changed', 'Server: instructions added'],
       ['server-info-changed', 'Server: serverInfo changed from an object to "x"'],
     ]);
   });
 
   it('labels launch provenance changes launch-changed', () => {
-    const after = makeSurface({
+    const after = surfaceOf({
       launch: { command: 'npx', args: ['demo-server@2'], sha256: 'abc' },
     });
-    expect(
-      diffSurfaces(makeSurface(), after).changes.map((c) => [c.kind, c.path, c.label]),
-    ).toEqual([
+    expect(diffSurfaces(surfaceOf(), after).changes.map((c) => [c.kind, c.path, c.label])).toEqual([
       ['launch-changed', 'args', 'Launch: args changed from "demo-server" to "demo-server@2"'],
       ['launch-changed', 'sha256', 'Launch: sha256 changed from absent to "abc"'],
     ]);
@@ -535,8 +522,8 @@ describe('when the server or its launch changes', () => {
 describe('when a changed value is long', () => {
   it('keeps the label short', () => {
     const many = Array.from({ length: 20 }, (_, i) => `v${i}`);
-    const before = makeSurface({ launch: { args: many, note: 'x'.repeat(200) } });
-    const after = makeSurface({ launch: { args: [], note: 'y' } });
+    const before = surfaceOf({ launch: { args: many, note: 'x'.repeat(200) } });
+    const after = surfaceOf({ launch: { args: [], note: 'y' } });
     expect(diffSurfaces(before, after).changes.map((c) => c.label)).toEqual([
       'Launch: args changed from "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", … (20 in all) to an empty list',
       `Launch: note changed from "${'x'.repeat(80)}…" to "y"`,
@@ -553,7 +540,7 @@ describe('when many items are swapped at once', () => {
           { name: `${prefix}${i}`, description: 'Same text.' },
         ]),
       );
-    const diff = diffSurfaces(makeSurface({ tools: make('a') }), makeSurface({ tools: make('b') }));
+    const diff = diffSurfaces(surfaceOf({ tools: make('a') }), surfaceOf({ tools: make('b') }));
     expect(diff.sections.tools.renamed).toEqual([]);
     expect(diff.sections.tools.added).toHaveLength(150);
   });
@@ -562,11 +549,11 @@ describe('when many items are swapped at once', () => {
     const prompt = { description: 'Review code.', arguments: [{ name: 'code' }] };
     const resource = { name: 'log', mimeType: 'text/plain', description: 'The log.' };
     const diff = diffSurfaces(
-      makeSurface({
+      surfaceOf({
         prompts: { review: { ...prompt, name: 'review' } },
         resources: { 'file:///a.log': { ...resource, uri: 'file:///a.log' } },
       }),
-      makeSurface({
+      surfaceOf({
         prompts: { reviews: { ...prompt, name: 'reviews' } },
         resources: { 'file:///b.log': { ...resource, uri: 'file:///b.log' } },
       }),
@@ -656,8 +643,8 @@ describe('when prompt arguments appear or are odd', () => {
     after: JsonObject,
   ): [string, string | undefined, string][] {
     return diffSurfaces(
-      makeSurface({ prompts: { review: before } }),
-      makeSurface({ prompts: { review: after } }),
+      surfaceOf({ prompts: { review: before } }),
+      surfaceOf({ prompts: { review: after } }),
     ).changes.map((c) => [c.kind, c.path, c.label]);
   }
 
@@ -701,8 +688,8 @@ describe('when server instructions are removed', () => {
   it('labels them instructions-changed as removed, without a text diff', () => {
     const server = { serverInfo: { name: 'demo', version: '1.0.0' }, capabilities: {} };
     const diff = diffSurfaces(
-      makeSurface({ server: { ...server, instructions: 'Be brief.' } }),
-      makeSurface({ server }),
+      surfaceOf({ server: { ...server, instructions: 'Be brief.' } }),
+      surfaceOf({ server }),
     );
     expect(diff.changes.map((c) => [c.kind, c.label, c.textDiff])).toEqual([
       ['instructions-changed', 'Server: instructions removed', undefined],

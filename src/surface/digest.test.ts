@@ -272,3 +272,28 @@ describe('surface digest properties', () => {
     );
   });
 });
+
+describe('computeSurfaceDigests with the previous surface', () => {
+  const tool = (description: string): JsonObject => ({ name: 't', description, inputSchema: {} });
+  const base: Surface = {
+    server: { serverInfo: { name: 's', version: '1' }, capabilities: {} },
+    launch: { kind: 'stdio' },
+    tools: { t: tool('one') },
+    prompts: { p: { name: 'p' } },
+    resources: {},
+    resourceTemplates: {},
+  };
+
+  it('gives the same digests as computing from scratch when one section was re-listed', () => {
+    const previous = { surface: base, digests: computeSurfaceDigests(base) };
+    const next: Surface = { ...base, tools: { t: tool('two') } };
+    expect(computeSurfaceDigests(next, previous)).toEqual(computeSurfaceDigests(next));
+    expect(computeSurfaceDigests(next, previous).surface).not.toBe(previous.digests.surface);
+  });
+
+  it('reuses the digests of sections that are the same objects', () => {
+    const previous = { surface: base, digests: computeSurfaceDigests(base) };
+    const next: Surface = { ...base, tools: { t: tool('two') } };
+    expect(computeSurfaceDigests(next, previous).prompts).toBe(previous.digests.prompts);
+  });
+});

@@ -8,6 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 
 import { SurfaceError } from '../shared/errors.js';
 import { canonicalize } from './jcs.js';
+import { setOwn } from './snapshot.js';
 import type { Digest, JsonObject, JsonValue, Section, Surface, SurfaceDigests } from './types.js';
 import { SECTION_KEY, SECTIONS } from './types.js';
 
@@ -33,11 +34,6 @@ export function digestEquals(a: string, b: string): boolean {
 /** Whether `s` is a well-formed digest: `sha256:` and 64 lowercase hex digits. */
 export function isDigest(s: unknown): s is Digest {
   return typeof s === 'string' && DIGEST_PATTERN.test(s);
-}
-
-/** Sets an own property even when `key` is `__proto__`. */
-function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 function digestSection(
@@ -66,14 +62,28 @@ function digestSection(
  * Digests every item of `surface` and the surface as a whole (docs/surface-digest.md §5):
  * the surface digest is `sha256Digest({ version: 1, server, launch, tools, prompts, resources,
  * resourceTemplates })` where each section maps item keys to item digests.
+ * `previous` (an earlier surface and its digests) lets unchanged parts skip re-hashing.
  * @throws SurfaceError `SURFACE_MALFORMED` if an item is not filed under its own key field or
  *   holds a value JCS cannot canonicalize.
  */
-export function computeSurfaceDigests(surface: Surface): SurfaceDigests {
-  const server = sha256Digest(surface.server);
-  const launch = sha256Digest(surface.launch);
+export function computeSurfaceDigests(
+  surface: Surface,
+  previous?: { surface: Surface; digests: SurfaceDigests },
+): SurfaceDigests {
+  // A part that is the very same (never mutated) object as in `previous` keeps its digests, so
+  // re-listing one section does not re-hash every other one.
+  const same = (part: keyof Surface): boolean => previous?.surface[part] === surface[part];
+  const server =
+    previous && same('server') ? previous.digests.server : sha256Digest(surface.server);
+  const launch =
+    previous && same('launch') ? previous.digests.launch : sha256Digest(surface.launch);
   const sections = {} as Record<Section, Record<string, Digest>>;
-  for (const section of SECTIONS) sections[section] = digestSection(section, surface[section]);
+  for (const section of SECTIONS) {
+    sections[section] =
+      previous && same(section)
+        ? previous.digests[section]
+        : digestSection(section, surface[section]);
+  }
   const commitment: JsonObject = { version: SURFACE_DIGEST_VERSION, server, launch, ...sections };
   return { surface: sha256Digest(commitment), server, launch, ...sections };
 }

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { verifies } from '../../test/requirements.js';
-import { SurfaceError } from '../shared/errors.js';
+import { expectSurfaceError } from '../../test/support/surfaces.js';
 import { canonicalBytes, canonicalize } from './jcs.js';
 import type { JsonObject, JsonValue } from './types.js';
 
@@ -22,17 +22,6 @@ const KNOWN_TOP_LEVEL = [
 
 const inputNames = readdirSync(`${VECTORS}input`).sort();
 const cases = inputNames.map((file) => file.replace(/\.json$/, ''));
-
-function expectSurfaceError(fn: () => unknown, code: SurfaceError['code']): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(SurfaceError);
-  expect((caught as SurfaceError).code).toBe(code);
-}
 
 /** Rebuilds every object with its keys inserted in reverse order. */
 function reverseKeys(value: JsonValue): JsonValue {

@@ -1,19 +1,17 @@
 import { describe, expect, it } from 'vitest';
 
+import { surfaceOf, type SurfaceParts } from '../../test/support/surfaces.js';
 import { diffSurfaces } from './diff.js';
 import { renderDiff } from './render-diff.js';
 import type { JsonObject, Surface } from './types.js';
 
-function makeSurface(parts: Partial<Surface> = {}): Surface {
-  return {
+/** A surface whose server declares no capabilities and whose launch has no arguments. */
+function makeSurface(parts: SurfaceParts = {}): Surface {
+  return surfaceOf({
     server: { serverInfo: { name: 'demo', version: '1.0.0' }, capabilities: {} },
     launch: { command: 'npx' },
-    tools: {},
-    prompts: {},
-    resources: {},
-    resourceTemplates: {},
     ...parts,
-  };
+  });
 }
 
 const READ_FILE: JsonObject = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { SurfaceError } from '../shared/errors.js';
+import { expectSurfaceError } from '../../test/support/surfaces.js';
 import {
   advertisedSections,
   collectSection,
@@ -15,20 +15,6 @@ import {
 } from './snapshot.js';
 import type { JsonObject, JsonValue } from './types.js';
 import { SECTIONS } from './types.js';
-
-type SurfaceCode = SurfaceError['code'];
-
-function expectSurfaceError(fn: () => unknown, code: SurfaceCode): SurfaceError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(SurfaceError);
-  expect((caught as SurfaceError).code).toBe(code);
-  return caught as SurfaceError;
-}
 
 const SERVER_INFO: JsonObject = { name: 'demo', version: '1.0.0' };
 

@@ -113,6 +113,11 @@ async function expectSame(
   return direct;
 }
 
+/** Lists the surface each side of `pair` sees: `[direct, through]`. */
+function listBoth(pair: Pair) {
+  return Promise.all([listSurface(pair.direct), listSurface(pair.through)]);
+}
+
 // ---- server-everything ------------------------------------------------------------------------
 
 describe('holdfast run in front of server-everything', () => {
@@ -130,10 +135,7 @@ describe('holdfast run in front of server-everything', () => {
   });
 
   it('lists the same tools, prompts, resources and templates', async () => {
-    const [direct, through] = await Promise.all([
-      listSurface(pair.direct),
-      listSurface(pair.through),
-    ]);
+    const [direct, through] = await listBoth(pair);
     expect(Object.keys(direct).sort()).toEqual([
       'prompts',
       'resourceTemplates',
@@ -332,14 +334,18 @@ describe('when server-everything asks a client with roots for its roots', () => 
   });
   afterAll(() => disposeAll(cleanup));
 
-  it('relays the unsolicited roots/list request after initialization', async () => {
-    await vi.waitFor(
+  /** Waits until the server has asked each client for its roots `times` times. */
+  const expectAsked = (times: number) =>
+    vi.waitFor(
       () => {
-        expect(asked.direct).toBe(1);
-        expect(asked.through).toBe(1);
+        expect(asked.direct).toBe(times);
+        expect(asked.through).toBe(times);
       },
       { timeout: 10_000, interval: 50 },
     );
+
+  it('relays the unsolicited roots/list request after initialization', async () => {
+    await expectAsked(1);
   });
 
   it('relays notifications/roots/list_changed so the server asks again', async () => {
@@ -347,13 +353,7 @@ describe('when server-everything asks a client with roots for its roots', () => 
       // eslint-disable-next-line @typescript-eslint/no-deprecated -- roots are part of the relayed surface
       [pair.direct, pair.through].map((c) => c.sendRootsListChanged()),
     );
-    await vi.waitFor(
-      () => {
-        expect(asked.direct).toBe(2);
-        expect(asked.through).toBe(2);
-      },
-      { timeout: 10_000, interval: 50 },
-    );
+    await expectAsked(2);
   });
 
   it('lists get-roots-list on first contact and its result matches a direct client', async () => {
@@ -392,10 +392,7 @@ describe('holdfast run in front of server-filesystem', () => {
 
   it('relays the initialize result and the tool list', async () => {
     expect(initializeView(pair.through)).toEqual(initializeView(pair.direct));
-    const [direct, through] = await Promise.all([
-      listSurface(pair.direct),
-      listSurface(pair.through),
-    ]);
+    const [direct, through] = await listBoth(pair);
     expect(Object.keys(direct)).toContain('tools');
     expect(through).toEqual(direct);
   });
@@ -458,10 +455,7 @@ describe('holdfast run in front of server-memory', () => {
 
   it('relays the initialize result and the tool list', async () => {
     expect(initializeView(pair.through)).toEqual(initializeView(pair.direct));
-    const [direct, through] = await Promise.all([
-      listSurface(pair.direct),
-      listSurface(pair.through),
-    ]);
+    const [direct, through] = await listBoth(pair);
     expect(Object.keys(byKey((await pair.direct.listTools()).tools, 'name'))).toContain(
       'read_graph',
     );
