@@ -103,11 +103,15 @@ export class SurfaceTracker {
     if (this.#ready === undefined || this.#surface === undefined) {
       throw new Error('the session is not initialized');
     }
-    if (!(await this.#ready)) {
-      // The first probe failed: try again now, so a transient fault does not wedge the session.
-      this.#ready = this.refresh(advertisedSections(this.#surface.server)).then(() => true);
-      await this.#ready;
-    }
+    if (await this.#ready) return;
+    // The last full probe failed: try again now (the caller waits and is denied if this fails
+    // too), so a transient fault never wedges the session.
+    const attempt = this.refresh(advertisedSections(this.#surface.server));
+    this.#ready = attempt.then(
+      () => true,
+      () => false,
+    );
+    await attempt;
   }
 
   /** Re-lists the given sections upstream (serialized), observes, and records the outcome. */

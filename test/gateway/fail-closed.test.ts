@@ -65,3 +65,21 @@ describe('when the store fails before the first probe', () => {
     expect(await store.getServer('notes')).toBeUndefined();
   });
 });
+
+describe('when the first probes fail', () => {
+  it('denies calls while they fail and serves again once a probe succeeds (never wedged)', async () => {
+    const store = createMemoryPinStore();
+    const update = store.update.bind(store);
+    let failures = 2; // the initial probe and the retry on the first call
+    store.update = (name, fn) =>
+      failures-- > 0
+        ? Promise.reject(new StoreError('STORE_UNAVAILABLE', 'busy'))
+        : update(name, fn);
+    await using w = await wire({ store });
+    const first = await w.client.callTool({ name: 'search_notes', arguments: { query: 'a' } });
+    expect(first.isError).toBe(true);
+    expect(w.upstreamMethods()).not.toContain('tools/call');
+    const second = await w.client.callTool({ name: 'search_notes', arguments: { query: 'b' } });
+    expect(firstText(second)).toBe('found b');
+  });
+});
