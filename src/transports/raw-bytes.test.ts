@@ -1,9 +1,9 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 
 import type { JSONRPCMessage } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 
-import { rawBytesOf, writeMessageLine } from './raw-bytes.js';
+import { rawBytesOf, sendMessageLine, writeMessageLine } from './raw-bytes.js';
 import { LineReader } from './stdio/line-reader.js';
 
 function read(line: string): JSONRPCMessage {
@@ -44,5 +44,34 @@ describe('relaying a checked message', () => {
   it('never attaches bytes to a copy of a relayed message', () => {
     const message = read('{"jsonrpc":"2.0","method":"ping","id":1}');
     expect(rawBytesOf({ ...message })).toBeUndefined();
+  });
+});
+
+describe('sendMessageLine under backpressure', () => {
+  function slowStream(): { stream: Writable; release: () => void } {
+    const held: (() => void)[] = [];
+    const stream = new Writable({
+      highWaterMark: 1,
+      write: (_chunk, _encoding, callback) => held.push(() => callback()),
+    });
+    return { stream, release: () => held.splice(0).forEach((done) => done()) };
+  }
+
+  it('waits for drain with one listener however many senders wait', async () => {
+    const { stream, release } = slowStream();
+    const sends = [1, 2, 3, 4, 5].map((id) =>
+      sendMessageLine(stream, { jsonrpc: '2.0', id, result: {} }),
+    );
+    expect(stream.listenerCount('drain')).toBe(1);
+    const timer = setInterval(release, 1);
+    expect(await Promise.all(sends)).toEqual([true, true, true, true, true]);
+    clearInterval(timer);
+  });
+
+  it('resolves false when the stream closes before draining', async () => {
+    const { stream } = slowStream();
+    const sent = sendMessageLine(stream, { jsonrpc: '2.0', id: 1, result: {} });
+    stream.destroy();
+    expect(await sent).toBe(false);
   });
 });

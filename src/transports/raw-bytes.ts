@@ -18,6 +18,8 @@ export function rawBytesOf(message: object): Buffer | undefined {
 }
 
 const NEWLINE = Buffer.from('\n');
+/** One shared wait per stream under backpressure, however many senders are waiting. */
+const DRAINS = new WeakMap<NodeJS.WritableStream, Promise<boolean>>();
 
 /**
  * Writes one message as a line: its original bytes when it has them, else its JSON. Returns what
@@ -32,4 +34,31 @@ export function writeMessageLine(stream: NodeJS.WritableStream, message: object)
   const ok = stream.write(NEWLINE);
   writable.uncork?.();
   return ok;
+}
+
+/**
+ * Writes one message line and, under backpressure, waits for 'drain'. Resolves true once the
+ * stream took the line, false if the stream closed before draining.
+ */
+export async function sendMessageLine(
+  stream: NodeJS.WritableStream,
+  message: object,
+): Promise<boolean> {
+  if (writeMessageLine(stream, message)) return true;
+  let drained = DRAINS.get(stream);
+  if (drained === undefined) {
+    drained = new Promise<boolean>((resolve) => {
+      const settle = (ok: boolean) => (): void => {
+        stream.off('drain', onDrain);
+        stream.off('close', onClose);
+        DRAINS.delete(stream);
+        resolve(ok);
+      };
+      const onDrain = settle(true);
+      const onClose = settle(false);
+      stream.once('drain', onDrain).once('close', onClose);
+    });
+    DRAINS.set(stream, drained);
+  }
+  return drained;
 }

@@ -11,7 +11,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 
 import { UpstreamError } from '../../shared/errors.js';
-import { writeMessageLine } from '../raw-bytes.js';
+import { sendMessageLine } from '../raw-bytes.js';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_MAX_MESSAGE_DEPTH,
@@ -73,7 +73,6 @@ class ChildUpstreamTransport implements ChildUpstream {
   #isFinished = false;
   #isClosing = false;
   #isStdinClosed = false;
-  #drained: Promise<void> | undefined;
   readonly #reader: LineReader;
 
   constructor(options: ChildUpstreamOptions) {
@@ -155,20 +154,9 @@ class ChildUpstreamTransport implements ChildUpstream {
       throw new UpstreamError('UPSTREAM_CLOSED', 'Upstream stdin is closed');
     }
     // A failed write (EPIPE) also emits 'error' and 'close' on stdin, which the listeners handle.
-    if (writeMessageLine(stdin, message)) return;
-    this.#drained ??= new Promise<void>((resolve, reject) => {
-      const onDrain = (): void => {
-        stdin.off('close', onClose);
-        this.#drained = undefined;
-        resolve();
-      };
-      const onClose = (): void => {
-        stdin.off('drain', onDrain);
-        reject(new UpstreamError('UPSTREAM_CLOSED', 'Upstream stdin closed before draining'));
-      };
-      stdin.once('drain', onDrain).once('close', onClose);
-    });
-    await this.#drained;
+    if (!(await sendMessageLine(stdin, message))) {
+      throw new UpstreamError('UPSTREAM_CLOSED', 'Upstream stdin closed before draining');
+    }
   }
 
   /** Ends stdin, then SIGTERM after the grace period, then SIGKILL after another. */

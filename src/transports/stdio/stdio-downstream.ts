@@ -7,7 +7,7 @@
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 
 import { GatewayError } from '../../shared/errors.js';
-import { writeMessageLine } from '../raw-bytes.js';
+import { sendMessageLine } from '../raw-bytes.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_DEPTH } from '../wire-check.js';
 import type { RejectedLine } from './line-reader.js';
 import { LineReader } from './line-reader.js';
@@ -62,15 +62,7 @@ class StdioDownstream implements Transport {
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.#isClosed) return;
     const { stdout } = this.#options;
-    if (writeMessageLine(stdout, message)) return;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        stdout.off('drain', done);
-        stdout.off('close', done);
-        resolve();
-      };
-      stdout.once('drain', done).once('close', done);
-    });
+    await sendMessageLine(stdout, message);
   }
 
   close(): Promise<void> {
