@@ -90,6 +90,45 @@ export const REQUIREMENTS = {
       'A remote Streamable HTTP or SSE server behind holdfast run behaves as direct and is pinned.',
     source: 'DESIGN §11',
   },
+  'audit:merkle-vectors': {
+    behaviour:
+      'Inclusion and consistency proofs match every published RFC 6962/9162 vector, negatives included.',
+    source: 'DESIGN §10; RFC 9162',
+  },
+  'audit:record-before-reply': {
+    behaviour:
+      'Every decision is durably recorded before a call is forwarded or refused, and every result before it reaches the client (I4).',
+    source: 'DESIGN §2 I4, §10',
+  },
+  'audit:fail-closed': {
+    behaviour:
+      'When the audit log cannot be written, calls are refused and results withheld, never relayed unrecorded (I3).',
+    source: 'DESIGN §2 I3, §10',
+  },
+  'audit:crash-durable': {
+    behaviour:
+      'A gateway killed with SIGKILL loses no entry of a delivered result, and the log still verifies.',
+    source: 'DESIGN §10',
+  },
+  'audit:tamper-detected': {
+    behaviour:
+      'A flipped byte, a deleted, inserted or reordered entry, a truncation or a forged checkpoint fails verification at the first bad index.',
+    source: 'DESIGN §10',
+  },
+  'audit:receipts-independent': {
+    behaviour:
+      "Receipts and checkpoints verify with Go's golang.org/x/mod/sumdb note and tlog, and tampered ones are rejected.",
+    source: 'DESIGN §10',
+  },
+  'audit:no-inconsistent-checkpoints': {
+    behaviour: 'The signer refuses to sign a tree that does not extend every checkpoint it signed.',
+    source: 'DESIGN §10',
+  },
+  'audit:payloads-redactable': {
+    behaviour:
+      'Raw arguments and results are stored only when configured, apart from the log; deleting them keeps the log verifiable.',
+    source: 'DESIGN §10',
+  },
 } as const satisfies Record<string, { behaviour: string; source: string }>;
 
 /** A requirement id. */

@@ -1,9 +1,12 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
+import { createCheckpointSigning } from '../audit/checkpoint-signing.js';
+import { parseSignerKey, parseVerifierKey, verifierKeyOf } from '../audit/note.js';
 import type { Clock } from '../shared/clock.js';
-import type { PinStore } from '../store/index.js';
-import { defaultDbPath, ensureHome, openSqlitePinStore } from '../store/index.js';
+import { createSignedHeadGuard, loadOrCreateAuditKey } from '../store/file/audit-key.js';
+import type { CheckpointSigning, Store } from '../store/index.js';
+import { defaultDbPath, ensureHome, openSqliteStore } from '../store/index.js';
 
 /** What every command gets from the composition root; tests pass their own. */
 export interface CliDeps {
@@ -26,6 +29,8 @@ export const EXIT = {
   USAGE: 2,
   REFUSED: 3,
   NOT_FOUND: 4,
+  /** Verification failed: the audit log, a checkpoint or a receipt does not verify. */
+  INVALID: 5,
 } as const;
 
 /** The state directory: `--home`, else `HOLDFAST_HOME`, else `~/.holdfast`. */
@@ -34,10 +39,23 @@ export function resolveHome(options: GlobalOptions, env: CliDeps['env']): string
 }
 
 /** Opens the embedded SQLite store in the state directory (created owner-only). */
-export function openStore(options: GlobalOptions, env: CliDeps['env']): PinStore {
+export function openStore(options: GlobalOptions, env: CliDeps['env']): Store {
   const home = resolveHome(options, env);
   ensureHome(home);
-  return openSqlitePinStore({ path: defaultDbPath(home) });
+  return openSqliteStore({ path: defaultDbPath(home) });
+}
+
+/**
+ * The audit log's checkpoint signer for the state directory, with its key created on first use.
+ * @throws StoreError when the key cannot be read or created; AuditError when it is malformed.
+ */
+export function openAuditSigning(home: string): CheckpointSigning {
+  const skey = loadOrCreateAuditKey(home);
+  return createCheckpointSigning(
+    parseSignerKey(skey),
+    parseVerifierKey(verifierKeyOf(skey)),
+    createSignedHeadGuard(home),
+  );
 }
 
 /**
@@ -46,11 +64,22 @@ export function openStore(options: GlobalOptions, env: CliDeps['env']): PinStore
  * a diff) can never put an invisible, bidi, tag or control character on the reader's terminal.
  */
 export function writeJson(deps: CliDeps, value: unknown): void {
-  const text = JSON.stringify(value, null, 2).replace(
+  deps.stdout.write(`${escapeNonAscii(JSON.stringify(value, null, 2))}\n`);
+}
+
+/**
+ * A string for a terminal line: as is when it is plain printable ASCII without spaces, otherwise
+ * quoted JSON with every control and non-ASCII character escaped (see writeJson).
+ */
+export function toTerminalSafe(text: string): string {
+  return /^[\x21-\x7e]*$/.test(text) ? text : escapeNonAscii(JSON.stringify(text));
+}
+
+function escapeNonAscii(json: string): string {
+  return json.replace(
     /[\u007f-\uffff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
-  deps.stdout.write(`${text}\n`);
 }
 
 /** The identity of the human running a command, for the record. */

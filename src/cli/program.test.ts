@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { applyObservation } from '../pinning/status.js';
-import { defaultDbPath, ensureHome, openSqlitePinStore } from '../store/index.js';
+import { defaultDbPath, ensureHome, openSqliteStore } from '../store/index.js';
 import { computeSurfaceDigests, profileDigest } from '../surface/digest.js';
 import type { Surface } from '../surface/types.js';
 import type { CliDeps } from './deps.js';
@@ -63,7 +63,7 @@ async function holdfast(
 
 async function seed(home: string, name: string): Promise<void> {
   ensureHome(home);
-  const store = openSqlitePinStore({ path: defaultDbPath(home) });
+  const store = openSqliteStore({ path: defaultDbPath(home) });
   const observation = {
     surface: SURFACE,
     digests: computeSurfaceDigests(SURFACE),

@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
 import type { RunOptions } from './commands/run.js';
 import type { CliDeps, GlobalOptions } from './deps.js';
@@ -124,7 +124,101 @@ export function createProgram(deps: CliDeps, setExit: (code: number) => void): C
       ),
     );
 
+  registerAudit(program.command('audit').description('read, verify and prove the audit log'), {
+    deps,
+    setExit,
+    merged,
+  });
+
   return program;
+}
+
+/** What the `audit` subcommands need from {@link createProgram}. */
+interface Registration {
+  deps: CliDeps;
+  setExit: (code: number) => void;
+  merged: (cmd: Command) => GlobalOptions;
+}
+
+/** `holdfast audit key|checkpoint|show|export|verify|receipt|verify-receipt` (docs/cli.md). */
+function registerAudit(audit: Command, { deps, setExit, merged }: Registration): void {
+  const sub = (name: string): Command =>
+    audit
+      .command(name)
+      .option('--home <dir>', 'state directory (default: $HOLDFAST_HOME or ~/.holdfast)')
+      .option('--json', 'machine-readable output');
+  const load = (): Promise<typeof import('./commands/audit.js')> => import('./commands/audit.js');
+  const loadVerify = (): Promise<typeof import('./commands/audit-verify.js')> =>
+    import('./commands/audit-verify.js');
+  const vkeyHelp =
+    "the log's public key, or a file holding it (default: the key in the state directory)";
+
+  sub('key')
+    .description("print the log's public key (C2SP vkey); creates the key on first use")
+    .action(async (_opts: unknown, cmd: Command) =>
+      setExit((await load()).auditKeyCommand(merged(cmd), deps)),
+    );
+  sub('checkpoint')
+    .description('sign a checkpoint over the whole log now and print it (keep a copy elsewhere)')
+    .action(async (_opts: unknown, cmd: Command) =>
+      setExit(await (await load()).auditCheckpointCommand(merged(cmd), deps)),
+    );
+  sub('show')
+    .description('show entries: the newest --limit, or --limit from --from on')
+    .option('--from <index>', 'first entry index', toIndex)
+    .option('--limit <n>', 'how many entries (default 50)', toIndex)
+    .option('--server <name>', 'only entries of this server')
+    .option('--kind <kind>', 'only entries of this kind (call, result, drift, approve, …)')
+    .action(
+      async (
+        opts: { from?: number; limit?: number; server?: string; kind?: string },
+        cmd: Command,
+      ) => setExit(await (await load()).auditShowCommand({ ...opts, ...merged(cmd) }, deps)),
+    );
+  sub('export')
+    .description('write entries as JSON Lines, each line the exact bytes that were hashed')
+    .option('--out <file>', 'write to a new file instead of stdout')
+    .option('--from <index>', 'first entry index', toIndex)
+    .action(async (opts: { out?: string; from?: number }, cmd: Command) =>
+      setExit(await (await load()).auditExportCommand({ ...opts, ...merged(cmd) }, deps)),
+    );
+  sub('verify')
+    .description('recompute the whole log and check every checkpoint offline (exit 5 on failure)')
+    .option('--vkey <key>', vkeyHelp)
+    .option(
+      '--checkpoint <file...>',
+      'checkpoints or receipts kept elsewhere that the log must match',
+    )
+    .action(async (opts: { vkey?: string; checkpoint?: string[] }, cmd: Command) =>
+      setExit(await (await loadVerify()).auditVerifyCommand({ ...opts, ...merged(cmd) }, deps)),
+    );
+  sub('receipt')
+    .description('write a c2sp.org/tlog-proof@v1 receipt for entry N, with the entry beside it')
+    .argument('<index>', 'entry index', toIndex)
+    .option('--out <file>', 'receipt file (default holdfast-audit-N.tlog-proof)')
+    .action(async (index: number, opts: { out?: string }, cmd: Command) =>
+      setExit(
+        await (await loadVerify()).auditReceiptCommand(index, { ...opts, ...merged(cmd) }, deps),
+      ),
+    );
+  sub('verify-receipt')
+    .description("check a receipt offline against the log's public key (exit 5 on failure)")
+    .argument('<file>', 'the .tlog-proof file')
+    .option('--vkey <key>', vkeyHelp)
+    .option('--entry <file>', 'the entry bytes (default: FILE with .entry.json)')
+    .action(async (file: string, opts: { vkey?: string; entry?: string }, cmd: Command) =>
+      setExit(
+        (await loadVerify()).auditVerifyReceiptCommand(file, { ...opts, ...merged(cmd) }, deps),
+      ),
+    );
+}
+
+/** Parses a non-negative integer option or argument. */
+function toIndex(value: string): number {
+  if (!/^(0|[1-9][0-9]{0,14})$/.test(value)) {
+    throw new InvalidArgumentError('expected a non-negative integer');
+  }
+  return Number(value);
 }
 
 /**

@@ -27,6 +27,15 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    audit: z
+      .object({
+        /** Keep raw call arguments and results in the redactable payload table. */
+        keep_payloads: z.boolean().default(false),
+        /** Seconds between signed checkpoints while entries arrive (one is also signed at exit). */
+        checkpoint_interval: z.number().int().min(1).max(86_400).default(1),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

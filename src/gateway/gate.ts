@@ -21,7 +21,8 @@ export type DenyCode =
   | 'ARGUMENTS_INVALID'
   | 'PROMPT_NOT_APPROVED'
   | 'PROMPT_DEFINITION_CHANGED'
-  | 'STORE_UNAVAILABLE';
+  | 'STORE_UNAVAILABLE'
+  | 'AUDIT_UNAVAILABLE';
 
 /** What the call gate needs to decide. */
 export interface GateInput {

@@ -1,12 +1,18 @@
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 
+import type { AuditRecorder } from '../audit/log.js';
 import { createArgumentValidator } from '../pinning/arguments.js';
-import { StoreError } from '../shared/errors.js';
+import type { Observation, ServerRecord } from '../pinning/types.js';
+import { AuditError, StoreError } from '../shared/errors.js';
+import { createId } from '../shared/ids.js';
 import { sha256Digest } from '../surface/digest.js';
 import { isJsonObject, SECTION_METHOD, toServerItem } from '../surface/snapshot.js';
-import type { JsonObject, Section } from '../surface/types.js';
+import type { JsonObject, JsonValue, Section } from '../surface/types.js';
 import { SECTIONS } from '../surface/types.js';
+import type { Decision, DefinitionDigests, RequestContext } from './audit-events.js';
+import { toDecisionEvent, toResultEvent, toServerRequestEvent } from './audit-events.js';
 import { describeError, errorCode } from './describe-error.js';
+import type { CallVerdict } from './gate.js';
 import { decideCall, decidePromptGet, decideServer, toDeniedToolResult } from './gate.js';
 import type { SurfaceTrackerOptions } from './surface-tracker.js';
 import { SurfaceTracker } from './surface-tracker.js';
@@ -23,6 +29,20 @@ export interface GatewayOptions extends SurfaceTrackerOptions {
   allowUnknownArguments: boolean;
   /** Timeout of each request the gateway itself sends upstream (probes). */
   requestTimeoutMs: number;
+  /** Where every decision and result is recorded before it takes effect (I4). */
+  audit: AuditRecorder;
+  /** Keep raw params and results in the redactable payload table (`audit.keep_payloads`). */
+  keepPayloads: boolean;
+}
+
+/** A client request relayed upstream, awaiting its answer. */
+interface Forwarded {
+  method: string;
+  /** The index of its decision entry and when it was forwarded (performance.now()). */
+  decision: number;
+  startedAt: number;
+  /** The client cancelled it: no answer is owed at close. */
+  isCancelled?: boolean;
 }
 
 /** The list method of each section, answered by the gateway itself. */
@@ -39,6 +59,13 @@ const LIST_CHANGED: Readonly<Record<string, Section[]>> = {
 /** Requests that pass whatever the server's status, because they carry no server-authored text. */
 const ALWAYS_ALLOWED = new Set(['ping', 'logging/setLevel']);
 
+/** The answer when the audit log cannot record a call: nothing unrecorded is forwarded (I3, I4). */
+const AUDIT_DENIAL = {
+  kind: 'deny',
+  code: 'AUDIT_UNAVAILABLE',
+  message: 'holdfast could not record this call in its audit log, so it was not forwarded',
+} as const;
+
 /**
  * One downstream session relayed to one upstream session (DESIGN §3). Messages are relayed as
  * received, except where the gateway deliberately substitutes the approved snapshot or an error.
@@ -51,7 +78,9 @@ export class GatewaySession {
   readonly #requester: UpstreamRequester;
   readonly #tracker: SurfaceTracker;
   /** Client requests forwarded upstream, so each one always gets an answer. */
-  readonly #clientRequests = new Map<RequestId, string>();
+  readonly #clientRequests = new Map<RequestId, Forwarded>();
+  /** Identifies this session's entries in the audit log. */
+  readonly #sessionId = createId('ses');
   #clientCapabilities: JsonObject = {};
   #closed = false;
   #serverEnded = false;
@@ -107,7 +136,8 @@ export class GatewaySession {
     this.#options.log(`closing: ${reason}`);
     this.#tracker.stop();
     this.#requester.failAll(new Error('session closed'));
-    for (const id of this.#clientRequests.keys()) {
+    for (const [id, forwarded] of this.#clientRequests) {
+      if (forwarded.isCancelled === true) continue;
       await this.#sendClient(
         toErrorResponse(id, JSON_RPC.UPSTREAM_FAILED, `holdfast: ${reason}`, {
           code: 'UPSTREAM_CLOSED',
@@ -128,11 +158,14 @@ export class GatewaySession {
         return this.#clientRequest(m, message);
       case 'notification': {
         if (m.method === 'notifications/cancelled') {
-          // A cancelled request gets no response (MCP cancellation), so stop waiting for one.
+          // A cancelled request may get no response (MCP cancellation): owe the client none, but
+          // still record (and relay) one that comes late.
           const cancelled = m.params['requestId'];
-          if (typeof cancelled === 'string' || typeof cancelled === 'number') {
-            this.#clientRequests.delete(cancelled);
-          }
+          const forwarded =
+            typeof cancelled === 'string' || typeof cancelled === 'number'
+              ? this.#clientRequests.get(cancelled)
+              : undefined;
+          if (forwarded !== undefined) forwarded.isCancelled = true;
         }
         const sent = this.#sendUpstream(message);
         // Start verifying before awaiting, so requests right behind this one wait for the probe.
@@ -154,33 +187,35 @@ export class GatewaySession {
     if (m.method === 'initialize') {
       const caps = m.params['capabilities'];
       this.#clientCapabilities = isJsonObject(caps) ? caps : {};
-      return this.#forward(m, message);
+      return this.#forwardRecorded(m, message);
     }
     const section = LIST_METHODS.get(m.method);
     if (section !== undefined) return this.#answerList(m.id, section, m.params);
     if (m.method === 'tools/call') return this.#gateCall(m, message);
-    if (ALWAYS_ALLOWED.has(m.method)) return this.#forward(m, message);
+    if (m.method === 'ping') return this.#forward(m, message, undefined);
+    if (ALWAYS_ALLOWED.has(m.method)) return this.#forwardRecorded(m, message);
+    let denial;
     try {
       await this.#tracker.ensureReady();
       const record = await this.#tracker.currentRecord();
       const { name, allowUnknownArguments } = this.#options;
       const observation = this.#tracker.observation;
-      const denial =
+      const verdict =
         m.method === 'prompts/get'
           ? decidePromptGet(name, record, observation, m.params, allowUnknownArguments)
           : decideServer(name, record);
-      if (denial?.kind === 'deny') {
-        await this.#sendClient(
-          toErrorResponse(m.id, JSON_RPC.DENIED, `holdfast deny: ${denial.message}`, {
-            code: denial.code,
-          }),
-        );
-        return;
-      }
+      denial = verdict?.kind === 'deny' ? verdict : undefined;
     } catch (error) {
+      await this.#record(m, m.params, { kind: 'deny', code: errorCode(error) });
       return this.#replyError(m.id, error);
     }
-    return this.#forward(m, message);
+    if (denial === undefined) return this.#forwardRecorded(m, message);
+    await this.#record(m, m.params, denial);
+    await this.#sendClient(
+      toErrorResponse(m.id, JSON_RPC.DENIED, `holdfast deny: ${denial.message}`, {
+        code: denial.code,
+      }),
+    );
   }
 
   async #answerList(id: RequestId, section: Section, params: JsonObject): Promise<void> {
@@ -211,42 +246,35 @@ export class GatewaySession {
     message: JSONRPCMessage,
   ): Promise<void> {
     const { name } = this.#options;
-    let verdict;
+    const toolName = m.params['name'];
+    let verdict: CallVerdict;
+    let definition: DefinitionDigests = { approved: null, executed: null };
     try {
       await this.#tracker.ensureReady();
       if (this.#options.recheck === 'every-call') await this.#tracker.refresh(['tools']);
       const record = await this.#tracker.currentRecord();
+      const observation = this.#tracker.observation;
+      definition = definitionDigests(record, observation, toolName);
       verdict = decideCall(
-        {
-          name,
-          record,
-          observation: this.#tracker.observation,
-          toolName: m.params['name'],
-          args: m.params['arguments'],
-        },
+        { name, record, observation, toolName, args: m.params['arguments'] },
         this.#validator,
       );
     } catch (error) {
       // I3: a store error, a failed re-probe or a bug denies; it never forwards.
       this.#options.log(`call denied (fail closed): ${describeError(error)}`);
       verdict = {
-        kind: 'deny' as const,
-        code:
-          error instanceof StoreError
-            ? ('STORE_UNAVAILABLE' as const)
-            : ('SERVER_UNVERIFIED' as const),
+        kind: 'deny',
+        code: error instanceof StoreError ? 'STORE_UNAVAILABLE' : 'SERVER_UNVERIFIED',
         message: 'holdfast could not verify this call, so it was not forwarded',
       };
     }
-    if (verdict.kind === 'allow') return this.#forward(m, message);
-    await this.#tracker.recordEvents([
-      {
-        at: this.#options.clock.now(),
-        server: name,
-        kind: 'call-denied',
-        data: { code: verdict.code },
-      },
-    ]);
+    const args = m.params['arguments'] ?? null;
+    const tool = { name: toolName, definition };
+    const decision = await this.#record(m, args, verdict, tool);
+    if (verdict.kind === 'allow') {
+      if (decision !== undefined) return this.#forward(m, message, decision);
+      verdict = AUDIT_DENIAL;
+    }
     return this.#sendClient(toResult(m.id, toDeniedToolResult(verdict)));
   }
 
@@ -258,9 +286,15 @@ export class GatewaySession {
       case 'response':
       case 'error': {
         if (this.#requester.settle(m)) return;
-        const method = m.id === null ? undefined : this.#clientRequests.get(m.id);
-        if (m.id !== null) this.#clientRequests.delete(m.id);
-        if (method === 'initialize' && m.kind === 'response')
+        const forwarded = m.id === null ? undefined : this.#clientRequests.get(m.id);
+        if (m.id === null || forwarded === undefined) {
+          // Nothing was asked under this id: server text the client never asked for, unrecorded.
+          this.#options.log('dropped a response from the server to no request holdfast forwarded');
+          return;
+        }
+        this.#clientRequests.delete(m.id);
+        if (!(await this.#recordResult(m.id, forwarded, m))) return;
+        if (forwarded.method === 'initialize' && m.kind === 'response')
           return this.#answerInitialize(m.id, m.result);
         return this.#sendClient(message);
       }
@@ -288,11 +322,20 @@ export class GatewaySession {
     message: JSONRPCMessage,
   ): Promise<void> {
     if (m.method !== 'ping') {
-      let denial;
+      let denial: { code: string; message: string } | undefined;
       try {
         denial = decideServer(this.#options.name, await this.#tracker.currentRecord());
       } catch (error) {
         denial = { code: errorCode(error), message: 'could not verify the server' };
+      }
+      const decision: Decision =
+        denial === undefined ? { kind: 'allow' } : { kind: 'deny', code: denial.code };
+      try {
+        const ctx = this.#context(m);
+        await this.#options.audit.append(toServerRequestEvent(ctx, decision));
+      } catch (error) {
+        this.#options.log(`server request refused: ${describeError(error)}`);
+        denial ??= { code: AUDIT_DENIAL.code, message: 'could not record the request' };
       }
       if (denial !== undefined) {
         return this.#sendUpstream(
@@ -348,13 +391,94 @@ export class GatewaySession {
 
   // ---- plumbing --------------------------------------------------------------------------
 
-  /** Relays a client request that passed its checks, remembering it so it always gets an answer. */
-  async #forward(
+  /** Records an allowed request's decision, then forwards it; refuses it if that fails (I3). */
+  async #forwardRecorded(
     m: Extract<Classified, { kind: 'request' }>,
     message: JSONRPCMessage,
   ): Promise<void> {
-    this.#clientRequests.set(m.id, m.method);
+    const decision = await this.#record(m, m.params, { kind: 'allow' });
+    if (decision !== undefined) return this.#forward(m, message, decision);
+    return this.#replyError(
+      m.id,
+      new AuditError('AUDIT_UNAVAILABLE', 'the audit log could not record this request'),
+    );
+  }
+
+  /**
+   * Relays a client request that passed its checks (and was recorded, unless it is a ping),
+   * remembering it so it always gets an answer.
+   */
+  async #forward(
+    m: Extract<Classified, { kind: 'request' }>,
+    message: JSONRPCMessage,
+    decision: number | undefined,
+  ): Promise<void> {
+    this.#clientRequests.set(m.id, {
+      method: m.method,
+      decision: decision ?? -1,
+      startedAt: performance.now(),
+    });
     await this.#sendUpstream(message);
+  }
+
+  /** Appends a request's decision entry; undefined (logged) when the log could not take it. */
+  async #record(
+    m: Extract<Classified, { kind: 'request' }>,
+    params: JsonValue,
+    decision: Decision,
+    tool?: { name: unknown; definition: DefinitionDigests },
+  ): Promise<number | undefined> {
+    try {
+      return await this.#options.audit.append(
+        toDecisionEvent(this.#context(m), params, decision, tool),
+      );
+    } catch (error) {
+      this.#options.log(`could not record a decision: ${describeError(error)}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * Appends the result entry of a recorded request before its answer is relayed (I4). When that
+   * fails the answer is withheld and the client gets an error instead; returns whether to relay.
+   */
+  async #recordResult(
+    id: RequestId,
+    forwarded: Forwarded,
+    m: Extract<Classified, { kind: 'response' | 'error' }>,
+  ): Promise<boolean> {
+    if (forwarded.decision < 0) return true;
+    const result = m.kind === 'response' ? m.result : m.error;
+    const isError = m.kind === 'error' || result['isError'] === true;
+    try {
+      const ctx = this.#context({ id, method: forwarded.method });
+      const durationUs = (performance.now() - forwarded.startedAt) * 1000;
+      await this.#options.audit.append(
+        toResultEvent(ctx, forwarded.decision, { result, isError, durationUs }),
+      );
+      return true;
+    } catch (error) {
+      this.#options.log(`result withheld: ${describeError(error)}`);
+      await this.#replyError(
+        id,
+        new AuditError(
+          'AUDIT_UNAVAILABLE',
+          'the audit log could not record the result, so it was withheld',
+        ),
+      );
+      return false;
+    }
+  }
+
+  #context(m: { id: RequestId; method: string }): RequestContext {
+    return {
+      at: this.#options.clock.now(),
+      server: this.#options.name,
+      session: this.#sessionId,
+      id: m.id,
+      method: m.method,
+      keepPayloads: this.#options.keepPayloads,
+    };
   }
 
   async #replyError(id: RequestId, error: unknown): Promise<void> {
@@ -383,4 +507,25 @@ export class GatewaySession {
       }
     }
   }
+}
+
+/** The definition digests a call is checked against: approved (baseline) and in force (observed). */
+function definitionDigests(
+  record: ServerRecord | undefined,
+  observation: Observation | undefined,
+  toolName: unknown,
+): DefinitionDigests {
+  if (typeof toolName !== 'string') return { approved: null, executed: null };
+  const approved = record?.baseline?.digests.tools;
+  const executed = observation?.digests.tools;
+  return {
+    approved:
+      approved !== undefined && Object.hasOwn(approved, toolName)
+        ? (approved[toolName] ?? null)
+        : null,
+    executed:
+      executed !== undefined && Object.hasOwn(executed, toolName)
+        ? (executed[toolName] ?? null)
+        : null,
+  };
 }

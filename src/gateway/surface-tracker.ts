@@ -1,5 +1,5 @@
 import { applyObservation } from '../pinning/status.js';
-import type { Observation, PinEvent, Posture, ServerRecord } from '../pinning/types.js';
+import type { Observation, Posture, ServerRecord } from '../pinning/types.js';
 import type { Clock } from '../shared/clock.js';
 import type { PinStore } from '../store/ports.js';
 import { computeSurfaceDigests, digestEquals, profileDigest } from '../surface/digest.js';
@@ -170,14 +170,5 @@ export class SurfaceTracker {
     if (status === undefined) return (this.#record = undefined);
     if (this.#record?.revision !== status.revision) this.#record = await store.getServer(name);
     return this.#record;
-  }
-
-  /** Appends events without rewriting the record; a failure is logged, never thrown. */
-  async recordEvents(events: PinEvent[]): Promise<void> {
-    try {
-      await this.#options.store.appendEvents(events);
-    } catch (error) {
-      this.#options.log(`could not record an event: ${describeError(error)}`);
-    }
   }
 }

@@ -10,7 +10,7 @@ import { defined, observationOf, surfaceOf, T0 } from '../../test/support/surfac
 import { decideCall } from '../gateway/gate.js';
 import { approvedInitializeResult, approvedSectionView } from '../gateway/view.js';
 import { PinError } from '../shared/errors.js';
-import { createMemoryPinStore } from '../store/index.js';
+import { createMemoryStore } from '../store/index.js';
 import { profileDigest, sha256Digest } from '../surface/digest.js';
 import type { Digest, JsonObject } from '../surface/types.js';
 import type { ArgumentValidator } from './arguments.js';
@@ -190,7 +190,7 @@ describe('pinning invariants over random operation sequences', () => {
         fc.constantFrom<Posture>('discovery', 'enforcing'),
         fc.array(opArb, { minLength: 1, maxLength: 25 }),
         async (posture, ops) => {
-          const store = createMemoryPinStore();
+          const store = createMemoryStore();
           let shown: VariantName = 'A';
           let seenEvents = 0;
           for (const [step, op] of ops.entries()) {
@@ -350,7 +350,7 @@ describe('pinning invariants over random operation sequences', () => {
   });
 
   it('refuses an approval after the server changed again since the reviewer looked (I6)', async () => {
-    const store = createMemoryPinStore();
+    const store = createMemoryStore();
     const ctx = (now: number) => ({ name: NAME, now });
     await store.update(NAME, (cur) =>
       applyObservation(cur, observeVariant('A', 'full', T0), 'enforcing', ctx(T0)),

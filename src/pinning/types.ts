@@ -48,18 +48,22 @@ export interface ServerRecord {
   updatedAt: number;
 }
 
-/** Kinds of pinning events, recorded append-only. */
-export type PinEventKind =
-  | 'probe'
-  | 'baseline'
-  | 'drift'
-  | 'pending'
-  | 'approve'
-  | 'approve-refused'
-  | 'quarantine'
-  | 'profile-learned'
-  | 'profile-unreviewed'
-  | 'call-denied';
+/** Kinds of pinning events, recorded in the audit log. `call-denied` only appears in logs migrated from 0.1. */
+export const PIN_EVENT_KINDS = [
+  'probe',
+  'baseline',
+  'drift',
+  'pending',
+  'approve',
+  'approve-refused',
+  'quarantine',
+  'profile-learned',
+  'profile-unreviewed',
+  'call-denied',
+] as const;
+
+/** A kind of pinning event. */
+export type PinEventKind = (typeof PIN_EVENT_KINDS)[number];
 
 /** One recorded pinning event. `data` holds digests and codes, never server-authored text. */
 export interface PinEvent {

@@ -61,3 +61,14 @@ export class UpstreamError extends GatewayError<
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_CLOSED'
 > {}
+
+/** Audit log faults. Any of these on the call path makes the gateway deny (I3, I4). */
+export class AuditError extends GatewayError<
+  | 'AUDIT_UNAVAILABLE'
+  | 'AUDIT_MALFORMED'
+  | 'AUDIT_BAD_PROOF'
+  | 'AUDIT_BAD_SIGNATURE'
+  | 'AUDIT_TAMPERED'
+  | 'AUDIT_KEY'
+  | 'AUDIT_INCONSISTENT'
+> {}

@@ -1,6 +1,15 @@
-export type { MemoryPinStore, MemoryPinStoreOptions } from './memory/memory-pin-store.js';
-export { createMemoryPinStore } from './memory/memory-pin-store.js';
-export type { PinStore, PinUpdate } from './ports.js';
-export { defaultDbPath, ensureHome } from './sqlite/home.js';
-export type { SqlitePinStoreOptions } from './sqlite/sqlite-pin-store.js';
-export { openSqlitePinStore } from './sqlite/sqlite-pin-store.js';
+export { defaultDbPath, ensureHome } from './home.js';
+export type { MemoryStore, MemoryStoreOptions } from './memory/memory-store.js';
+export { createMemoryStore } from './memory/memory-store.js';
+export type {
+  AuditStore,
+  CheckpointSigning,
+  PinStore,
+  PinUpdate,
+  Store,
+  StoredCheckpoint,
+  StoredEntry,
+  TreeHead,
+} from './ports.js';
+export type { SqliteStoreOptions } from './sqlite/sqlite-store.js';
+export { openSqliteStore } from './sqlite/sqlite-store.js';

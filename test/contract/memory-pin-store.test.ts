@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import { StoreError } from '../../src/shared/errors.js';
-import { createMemoryPinStore } from '../../src/store/index.js';
+import { createMemoryStore } from '../../src/store/index.js';
 import { sampleRecord } from '../support/records.js';
+import { describeAuditStoreContract } from './audit-store.contract.js';
 import { describePinStoreContract } from './pin-store.contract.js';
 
 describePinStoreContract('memory', () => {
-  const store = createMemoryPinStore();
+  const store = createMemoryStore();
   return Promise.resolve({ store, cleanup: () => store.close() });
 });
 
@@ -14,7 +15,7 @@ describe('memory pin store with a fault set', () => {
   const fault = new StoreError('STORE_UNAVAILABLE', 'injected fault');
 
   it('rejects every call with the fault until it is cleared', async () => {
-    const store = createMemoryPinStore();
+    const store = createMemoryStore();
     await store.update('files', () => ({ record: sampleRecord('files'), events: [] }));
     store.setFault(fault);
 
@@ -36,11 +37,16 @@ describe('memory pin store with a fault set', () => {
   });
 
   it('fails from the start when created with failWith', async () => {
-    const store = createMemoryPinStore({
+    const store = createMemoryStore({
       failWith: () => new StoreError('STORE_CORRUPT', 'injected corruption'),
     });
     const error: unknown = await store.getStatus('files').catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(StoreError);
     expect(error).toMatchObject({ code: 'STORE_CORRUPT' });
   });
+});
+
+describeAuditStoreContract('memory', () => {
+  const store = createMemoryStore();
+  return Promise.resolve({ store, cleanup: () => store.close() });
 });

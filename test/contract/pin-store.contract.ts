@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { ServerRecord } from '../../src/pinning/types.js';
 import { StoreError } from '../../src/shared/errors.js';
-import type { PinStore, PinUpdate } from '../../src/store/index.js';
+import type { PinUpdate, Store } from '../../src/store/index.js';
 import { SAMPLE_TIME, sampleEvent, sampleRecord } from '../support/records.js';
 
 /** What a backend's test file hands the contract: a fresh, empty store and how to dispose of it. */
-export type MakePinStore = () => Promise<{ store: PinStore; cleanup: () => Promise<void> }>;
+export type MakePinStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
 /** An update that writes `record` (and `events`) whatever is stored. */
 function put(record: ServerRecord, events: PinUpdate['events'] = []): () => PinUpdate {
@@ -19,7 +19,7 @@ function put(record: ServerRecord, events: PinUpdate['events'] = []): () => PinU
  */
 export function describePinStoreContract(name: string, makeStore: MakePinStore): void {
   describe(`${name} pin store (contract)`, () => {
-    let store: PinStore;
+    let store: Store;
     let cleanup: () => Promise<void>;
 
     beforeEach(async () => {
@@ -92,13 +92,15 @@ export function describePinStoreContract(name: string, makeStore: MakePinStore):
       expect(await store.listEvents({ server: 'c' })).toEqual([]);
     });
 
-    it('appends events on their own without touching any record or its revision', async () => {
+    it('appends audit events on their own without touching any record or its revision', async () => {
       const created = sampleEvent('a', 'probe', { n: 1 }, SAMPLE_TIME + 1);
       const denied = sampleEvent('a', 'call-denied', { code: 'SERVER_CHANGED' }, SAMPLE_TIME + 2);
       const unknown = sampleEvent('z', 'call-denied', { code: 'SERVER_UNKNOWN' }, SAMPLE_TIME + 3);
+      const call = { ...sampleEvent('a'), kind: 'call' as const };
       await store.update('a', put(sampleRecord('a'), [created]));
-      await store.appendEvents([denied, unknown]);
+      expect(await store.appendAudit([denied, call, unknown])).toEqual([1, 2, 3]);
 
+      // listEvents lists pinning events only.
       expect(await store.listEvents()).toEqual([created, denied, unknown]);
       expect(await store.getStatus('a')).toEqual({ status: 'verified', revision: 1 });
       expect(await store.getServer('z')).toBeUndefined();
@@ -218,7 +220,7 @@ export function describePinStoreContract(name: string, makeStore: MakePinStore):
         () => store.getStatus('files'),
         () => store.listServers(),
         () => store.update('files', put(sampleRecord('files'))),
-        () => store.appendEvents([sampleEvent('files')]),
+        () => store.appendAudit([sampleEvent('files')]),
         () => store.listEvents(),
       ];
       for (const call of calls) {

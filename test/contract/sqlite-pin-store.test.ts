@@ -7,10 +7,11 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { StoreError } from '../../src/shared/errors.js';
-import type { PinStore } from '../../src/store/index.js';
-import { defaultDbPath, ensureHome, openSqlitePinStore } from '../../src/store/index.js';
+import { AuditError, StoreError } from '../../src/shared/errors.js';
+import type { Store } from '../../src/store/index.js';
+import { defaultDbPath, ensureHome, openSqliteStore } from '../../src/store/index.js';
 import { sampleEvent, sampleRecord } from '../support/records.js';
+import { describeAuditStoreContract } from './audit-store.contract.js';
 import { describePinStoreContract } from './pin-store.contract.js';
 
 const STORE_INDEX = pathToFileURL(resolve(import.meta.dirname, '../../src/store/index.ts')).href;
@@ -19,9 +20,9 @@ function makeTempDir(): string {
   return mkdtempSync(join(tmpdir(), 'holdfast-sqlite-'));
 }
 
-describePinStoreContract('SQLite', () => {
+function makeSqliteStore(): Promise<{ store: Store; cleanup: () => Promise<void> }> {
   const dir = makeTempDir();
-  const store = openSqlitePinStore({ path: defaultDbPath(join(dir, 'home')) });
+  const store = openSqliteStore({ path: defaultDbPath(join(dir, 'home')) });
   return Promise.resolve({
     store,
     cleanup: async () => {
@@ -29,7 +30,10 @@ describePinStoreContract('SQLite', () => {
       rmSync(dir, { recursive: true, force: true });
     },
   });
-});
+}
+
+describePinStoreContract('SQLite', makeSqliteStore);
+describeAuditStoreContract('SQLite', makeSqliteStore);
 
 /** The error `op` throws or rejects with, or undefined when it succeeds. */
 async function errorOf(op: () => unknown): Promise<unknown> {
@@ -55,11 +59,11 @@ describe('SQLite pin store', () => {
   let dir: string;
   let home: string;
   let path: string;
-  const opened: PinStore[] = [];
+  const opened: Store[] = [];
 
   /** Opens a store that is closed after the test. */
-  function open(): PinStore {
-    const store = openSqlitePinStore({ path });
+  function open(): Store {
+    const store = openSqliteStore({ path });
     opened.push(store);
     return store;
   }
@@ -120,8 +124,8 @@ describe('SQLite pin store', () => {
       const script = join(dir, 'approve.mjs');
       writeFileSync(
         script,
-        `import { openSqlitePinStore } from ${JSON.stringify(STORE_INDEX)};
-         const store = openSqlitePinStore({ path: process.argv[2] });
+        `import { openSqliteStore } from ${JSON.stringify(STORE_INDEX)};
+         const store = openSqliteStore({ path: process.argv[2] });
          await store.update('files', () => ({ record: ${JSON.stringify(
            sampleRecord('files', { status: 'quarantined' }),
          )}, events: [] }));
@@ -131,6 +135,35 @@ describe('SQLite pin store', () => {
 
       expect(await gateway.getStatus('files')).toEqual({ status: 'quarantined', revision: 1 });
     });
+  });
+
+  it('moves the pin events of a 0.1 database into the audit log, in order', async () => {
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    const old = new Database(path);
+    // The schema 0.1 shipped (migration 1), with two events in it.
+    old.exec(`PRAGMA application_id = 1212434003;
+      CREATE TABLE servers (name TEXT PRIMARY KEY NOT NULL, revision INTEGER NOT NULL,
+        status TEXT NOT NULL, record TEXT NOT NULL) STRICT;
+      CREATE TABLE pin_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,
+        server TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL);
+      PRAGMA user_version = 1;`);
+    const insert = old.prepare(
+      'INSERT INTO pin_events (at, server, kind, data) VALUES (?, ?, ?, ?)',
+    );
+    const events = [
+      sampleEvent('files', 'baseline', { by: 'tofu' }, 1),
+      sampleEvent('files', 'call-denied', { code: 'SERVER_CHANGED' }, 2),
+    ];
+    for (const e of events) insert.run(e.at, e.server, e.kind, JSON.stringify(e.data));
+    old.close();
+
+    const store = open();
+    expect(await store.listEvents()).toEqual(events);
+    expect((await store.auditHead()).size).toBe(2);
+    const raw = new Database(path, { readonly: true });
+    const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    raw.close();
+    expect(tables).not.toContain('pin_events');
   });
 
   it('keeps its data when closed and reopened', async () => {
@@ -149,15 +182,15 @@ describe('SQLite pin store', () => {
 
   it('rolls back the record when one of its events cannot be written', async () => {
     const store = open();
-    const unwritable = sampleEvent('files', 'probe', {}, Number.NaN); // binds as NULL: NOT NULL fails
-    await expectStoreError(
-      () =>
-        store.update('files', () => ({
-          record: sampleRecord('files'),
-          events: [sampleEvent('files'), unwritable],
-        })),
-      'STORE_UNAVAILABLE',
+    const unwritable = sampleEvent('files', 'probe', {}, Number.NaN); // not an integer time
+    const error = await errorOf(() =>
+      store.update('files', () => ({
+        record: sampleRecord('files'),
+        events: [sampleEvent('files'), unwritable],
+      })),
     );
+    expect(error).toBeInstanceOf(AuditError);
+    expect(error).toMatchObject({ code: 'AUDIT_MALFORMED' });
     expect(await store.getServer('files')).toBeUndefined();
     expect(await store.listEvents()).toEqual([]);
   });
@@ -232,7 +265,9 @@ describe('SQLite pin store', () => {
     });
 
     it('reports STORE_CORRUPT for event data that is not a flat object', async () => {
-      tamper(`UPDATE pin_events SET data = '{"nested": {"a": 1}}'`);
+      tamper(
+        `UPDATE audit_entries SET entry = CAST('{"at":1,"data":{"nested":{"a":1}},"index":0,"kind":"probe","server":"files","v":1}' AS BLOB)`,
+      );
       await expectStoreError(() => open().listEvents(), 'STORE_CORRUPT');
     });
 
@@ -247,7 +282,7 @@ describe('SQLite pin store', () => {
       const raw = new Database(foreign);
       raw.exec('CREATE TABLE notes (body TEXT)');
       raw.close();
-      await expectStoreError(() => openSqlitePinStore({ path: foreign }), 'STORE_CORRUPT');
+      await expectStoreError(() => openSqliteStore({ path: foreign }), 'STORE_CORRUPT');
     });
 
     it('refuses to open a database written by a newer schema', async () => {

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { StoreError } from '../../src/shared/errors.js';
-import { createMemoryPinStore } from '../../src/store/index.js';
+import { AuditError, StoreError } from '../../src/shared/errors.js';
+import { createMemoryStore } from '../../src/store/index.js';
 import { verifies } from '../requirements.js';
 import { firstText } from '../support/holdfast.js';
 import { wire } from '../support/wire.js';
@@ -58,7 +58,7 @@ describe('when the state store fails', () => {
 
 describe('when the store fails before the first probe', () => {
   it('fails the initialize handshake and never baselines', async () => {
-    const store = createMemoryPinStore();
+    const store = createMemoryStore();
     store.setFault(new StoreError('STORE_UNAVAILABLE', 'disk gone'));
     await expect(wire({ store })).rejects.toThrow(/holdfast/);
     store.setFault(undefined);
@@ -68,7 +68,7 @@ describe('when the store fails before the first probe', () => {
 
 describe('when the first probes fail', () => {
   it('denies calls while they fail and serves again once a probe succeeds (never wedged)', async () => {
-    const store = createMemoryPinStore();
+    const store = createMemoryStore();
     const update = store.update.bind(store);
     let failures = 2; // the initial probe and the retry on the first call
     store.update = (name, fn) =>
@@ -81,5 +81,46 @@ describe('when the first probes fail', () => {
     expect(w.upstreamMethods()).not.toContain('tools/call');
     const second = await w.client.callTool({ name: 'search_notes', arguments: { query: 'b' } });
     expect(firstText(second)).toBe('found b');
+  });
+});
+
+describe('when only the audit log fails', () => {
+  const fault = new AuditError('AUDIT_UNAVAILABLE', 'disk full');
+
+  it(
+    verifies(
+      'audit:fail-closed',
+      'refuses a call and a prompt it cannot record, forwarding neither',
+    ),
+    async () => {
+      await using w = await wire();
+      await w.client.listTools(undefined, { cacheMode: 'bypass' });
+      w.store.setAuditFault(fault);
+      const denied = await w.client.callTool({ name: 'search_notes', arguments: { query: 'b' } });
+      expect(denied.isError).toBe(true);
+      expect(denied._meta).toEqual({ 'holdfast/deny': { code: 'AUDIT_UNAVAILABLE' } });
+      await expect(
+        w.client.getPrompt({ name: 'summarize', arguments: { topic: 'x' } }),
+      ).rejects.toThrow(/audit log/);
+      expect(w.upstreamMethods()).not.toContain('tools/call');
+      expect(w.upstreamMethods()).not.toContain('prompts/get');
+    },
+  );
+
+  it('withholds a result it cannot record, and relays again once the log is back', async () => {
+    await using w = await wire();
+    await w.client.listTools(undefined, { cacheMode: 'bypass' });
+    // The decision entry is written; the result entry is not.
+    const original = w.store.appendAudit.bind(w.store);
+    let appends = 0;
+    w.store.appendAudit = (events) => (++appends === 1 ? original(events) : Promise.reject(fault));
+    await expect(
+      w.client.callTool({ name: 'search_notes', arguments: { query: 'hidden-result' } }),
+    ).rejects.toThrow(/withheld/);
+    expect(w.upstreamMethods()).toContain('tools/call');
+
+    w.store.appendAudit = original;
+    const ok = await w.client.callTool({ name: 'search_notes', arguments: { query: 'c' } });
+    expect(firstText(ok)).toBe('found c');
   });
 });

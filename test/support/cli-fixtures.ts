@@ -12,7 +12,7 @@ import { afterEach, beforeEach } from 'vitest';
 import type { CliDeps } from '../../src/cli/deps.js';
 import { applyObservation } from '../../src/pinning/status.js';
 import type { Observation, Posture } from '../../src/pinning/types.js';
-import { defaultDbPath, ensureHome, openSqlitePinStore } from '../../src/store/index.js';
+import { defaultDbPath, ensureHome, openSqliteStore } from '../../src/store/index.js';
 import { computeSurfaceDigests, profileDigest } from '../../src/surface/digest.js';
 import type { JsonObject, Surface } from '../../src/surface/types.js';
 
@@ -63,7 +63,7 @@ export async function seed(
   ...surfaces: Surface[]
 ): Promise<void> {
   ensureHome(home);
-  const store = openSqlitePinStore({ path: defaultDbPath(home) });
+  const store = openSqliteStore({ path: defaultDbPath(home) });
   try {
     for (const surface of surfaces) {
       await store.update(name, (current) =>

@@ -8,15 +8,16 @@ import { Client } from '@modelcontextprotocol/client';
 import { InMemoryTransport, McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 
+import { AuditLog } from '../../src/audit/log.js';
 import type { GatewayOptions } from '../../src/gateway/index.js';
 import { GatewaySession } from '../../src/gateway/index.js';
-import type { MemoryPinStore } from '../../src/store/index.js';
-import { createMemoryPinStore } from '../../src/store/index.js';
+import type { MemoryStore } from '../../src/store/index.js';
+import { createMemoryStore } from '../../src/store/index.js';
 
 /** A linked client, gateway and upstream server. */
 export interface Wired extends AsyncDisposable {
   client: Client;
-  store: MemoryPinStore;
+  store: MemoryStore;
   /** Methods of every message the upstream server received, in order. */
   upstreamMethods: () => string[];
   logs: string[];
@@ -45,9 +46,9 @@ export function createNotesServer(): McpServer {
 
 /** Wires client → gateway → server, all in memory. */
 export async function wire(
-  options: Partial<GatewayOptions> & { store?: MemoryPinStore } = {},
+  options: Partial<GatewayOptions> & { store?: MemoryStore } = {},
 ): Promise<Wired> {
-  const store = options.store ?? createMemoryPinStore();
+  const store = options.store ?? createMemoryStore();
   const [clientSide, gatewayDown] = InMemoryTransport.createLinkedPair();
   const [gatewayUp, serverSide] = InMemoryTransport.createLinkedPair();
   const received: string[] = [];
@@ -59,13 +60,17 @@ export async function wire(
     deliver?.(message, extra);
   };
   const logs: string[] = [];
+  const clock = { now: () => 1_700_000_000_000 };
+  const log = (line: string): void => void logs.push(line);
   const session = new GatewaySession(gatewayDown, gatewayUp, {
     name: 'notes',
     store,
     posture: 'discovery',
     launch: { kind: 'test' },
-    clock: { now: () => 1_700_000_000_000 },
-    log: (line) => logs.push(line),
+    clock,
+    log,
+    audit: new AuditLog({ store, signing: undefined, clock, log, checkpointIntervalMs: 1000 }),
+    keepPayloads: false,
     recheck: 'on-list',
     recheckIntervalMs: null,
     allowUnknownArguments: false,

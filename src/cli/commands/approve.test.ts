@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import { noteSurface, NOW, seed, useCliHarness } from '../../../test/support/cli-fixtures.js';
 import type { PinEvent, ServerRecord } from '../../pinning/types.js';
-import { defaultDbPath, ensureHome, openSqlitePinStore } from '../../store/index.js';
+import { defaultDbPath, ensureHome, openSqliteStore } from '../../store/index.js';
 import { computeSurfaceDigests } from '../../surface/digest.js';
 import { EXIT } from '../deps.js';
 import { approveCommand, quarantineCommand } from './approve.js';
@@ -22,7 +22,7 @@ async function readBack(
   home: string,
   name: string,
 ): Promise<{ record: ServerRecord | undefined; events: PinEvent[] }> {
-  const store = openSqlitePinStore({ path: defaultDbPath(home) });
+  const store = openSqliteStore({ path: defaultDbPath(home) });
   try {
     return {
       record: await store.getServer(name),
@@ -168,7 +168,7 @@ describe('holdfast approve', () => {
   describe('when the record has no observed surface', () => {
     it('exits 4', async () => {
       ensureHome(cli.home);
-      const store = openSqlitePinStore({ path: defaultDbPath(cli.home) });
+      const store = openSqliteStore({ path: defaultDbPath(cli.home) });
       await store.update('blank', () => ({
         record: {
           name: 'blank',

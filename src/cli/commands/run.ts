@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 
 import type { Transport } from '@modelcontextprotocol/server';
 
+import { AuditLog } from '../../audit/log.js';
 import { defaultConfig, parseConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { GatewaySession } from '../../gateway/index.js';
@@ -15,7 +16,7 @@ import { openFileHashCache } from '../../transports/stdio/hash-cache.js';
 import { toLaunchProvenance, toRemoteProvenance } from '../../transports/stdio/provenance.js';
 import { createStdioDownstream } from '../../transports/stdio/stdio-downstream.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
-import { EXIT, openStore, resolveHome } from '../deps.js';
+import { EXIT, openAuditSigning, openStore, resolveHome } from '../deps.js';
 
 /** Options of `holdfast run`. */
 export interface RunOptions extends GlobalOptions {
@@ -125,12 +126,22 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
     return EXIT.USAGE;
   }
   let store;
+  let signing;
   try {
     store = openStore(options, deps.env);
+    signing = openAuditSigning(resolveHome(options, deps.env));
   } catch (error) {
+    await store?.close();
     log(`cannot open the state store: ${(error as Error).message}`);
     return EXIT.FAILURE;
   }
+  const audit = new AuditLog({
+    store,
+    signing,
+    clock: deps.clock,
+    log,
+    checkpointIntervalMs: config.audit.checkpoint_interval * 1000,
+  });
   const downstream = createStdioDownstream({
     stdin: io.stdin,
     stdout: io.stdout,
@@ -149,6 +160,8 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
     allowUnknownArguments: config.allow_unknown_arguments,
     requestTimeoutMs: config.request_timeout_ms,
     limits: { maxItems: config.limits.max_items, maxPages: config.limits.max_pages },
+    audit,
+    keepPayloads: config.audit.keep_payloads,
   });
   void io.stopSignal.then((signal) => session.close(`received ${signal}`));
   try {
@@ -156,10 +169,12 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
   } catch (error) {
     log(`could not start: ${(error as Error).message}`);
     await session.close('start failed');
+    await audit.close();
     await store.close();
     return EXIT.FAILURE;
   }
   await session.done;
+  await audit.close();
   await store.close();
   return session.endedByServer ? EXIT.FAILURE : EXIT.OK;
 }

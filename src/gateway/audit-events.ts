@@ -1,0 +1,126 @@
+/**
+ * The audit entries the gateway writes per request (docs/audit-log.md §3): a decision before
+ * anything is forwarded or refused, and the result before it reaches the client (I4). Arguments and
+ * results appear only as salted digests; the raw values go to the redactable payload table, and
+ * only when `audit.keep_payloads` is on.
+ */
+import type { AuditEvent, AuditPayload, AuditValue } from '../audit/entry.js';
+import { createSalt, saltedDigest } from '../audit/entry.js';
+import { sha256Digest } from '../surface/digest.js';
+import { canonicalize } from '../surface/jcs.js';
+import type { JsonValue } from '../surface/types.js';
+import type { RequestId } from './wire.js';
+
+/** Longest client-chosen string (request id, tool name) recorded as is; longer ones as a digest. */
+const MAX_LABEL = 128;
+
+/** Who, where and when: fields every request entry carries. */
+export interface RequestContext {
+  at: number;
+  server: string;
+  session: string;
+  id: RequestId;
+  method: string;
+  keepPayloads: boolean;
+}
+
+/** A decision: `allow`, or a denial with its stable code. */
+export type Decision = { kind: 'allow' } | { kind: 'deny'; code: string };
+
+/** Digests of the definition a call was checked against (`null` where there is none). */
+export interface DefinitionDigests {
+  approved: string | null;
+  executed: string | null;
+}
+
+/**
+ * The decision entry: `call` for `tools/call` (the tool, its definition digests at approval and at
+ * execution, and a salted digest of the arguments), `request` for any other client request (a
+ * salted digest of its params).
+ * @throws when the parameters cannot be canonicalized (the caller fails closed).
+ */
+export function toDecisionEvent(
+  ctx: RequestContext,
+  params: JsonValue,
+  decision: Decision,
+  tool?: { name: unknown; definition: DefinitionDigests },
+): AuditEvent {
+  const { payload, digest } = digestPayload(params, ctx.keepPayloads);
+  const data: Record<string, AuditValue> = {
+    ...identify(ctx),
+    verdict: decision.kind,
+    code: decision.kind === 'deny' ? decision.code : null,
+    [tool === undefined ? 'params' : 'args']: digest,
+  };
+  if (tool !== undefined) {
+    data['tool'] = toLabel(tool.name);
+    data['approved'] = tool.definition.approved;
+    data['executed'] = tool.definition.executed;
+  }
+  return {
+    at: ctx.at,
+    server: ctx.server,
+    kind: tool === undefined ? 'request' : 'call',
+    data,
+    payload,
+  };
+}
+
+/**
+ * The result entry for the request recorded at index `decision`: a salted digest of the result (or
+ * error) the server returned, whether it was an error, and how long the server took.
+ */
+export function toResultEvent(
+  ctx: RequestContext,
+  decision: number,
+  outcome: { result: JsonValue; isError: boolean; durationUs: number },
+): AuditEvent {
+  const { payload, digest } = digestPayload(outcome.result, ctx.keepPayloads);
+  return {
+    at: ctx.at,
+    server: ctx.server,
+    kind: 'result',
+    data: {
+      ...identify(ctx),
+      decision,
+      result: digest,
+      error: outcome.isError,
+      duration_us: Math.max(0, Math.round(outcome.durationUs)),
+    },
+    payload,
+  };
+}
+
+/** A server→client request (sampling, elicitation, roots) and whether it was relayed. */
+export function toServerRequestEvent(ctx: RequestContext, decision: Decision): AuditEvent {
+  return {
+    at: ctx.at,
+    server: ctx.server,
+    kind: 'server-request',
+    data: {
+      ...identify(ctx),
+      verdict: decision.kind,
+      code: decision.kind === 'deny' ? decision.code : null,
+    },
+  };
+}
+
+function identify(ctx: RequestContext): Record<string, AuditValue> {
+  return { session: ctx.session, id: toLabel(ctx.id), method: toLabel(ctx.method) };
+}
+
+function digestPayload(value: JsonValue, keep: boolean): { payload: AuditPayload; digest: string } {
+  const salt = createSalt();
+  return {
+    payload: { salt, body: keep ? canonicalize(value) : null },
+    digest: saltedDigest(salt, value),
+  };
+}
+
+/** A client-chosen value as recorded: short strings and safe integers as is, else a digest. */
+function toLabel(value: unknown): AuditValue {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  if (typeof value === 'string' && value.length <= MAX_LABEL) return value;
+  if (typeof value === 'string') return sha256Digest(value);
+  return null;
+}
