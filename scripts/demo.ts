@@ -83,9 +83,28 @@ async function main(): Promise<void> {
   say(`   exit ${refused.code}: ${refused.out.split('\n')[0] ?? ''}`);
 
   await client.close();
+
+  step(
+    8,
+    'Every decision is in the tamper-evident audit log: `holdfast audit show`, `verify`, `receipt`',
+  );
+  say(holdfast('audit', 'show', '--kind', 'call').out.replace(/^/gm, '   '));
+  const verified = holdfast('audit', 'verify');
+  say(verified.out.replace(/^/gm, '   '));
+  const calls = JSON.parse(holdfast('audit', 'show', '--kind', 'call', '--json').out) as {
+    entries: { index: number }[];
+  };
+  const last = String(calls.entries.at(-1)?.index ?? 0);
+  const receipt = join(home, `denied-call.tlog-proof`);
+  holdfast('audit', 'receipt', last, '--out', receipt);
+  const vkey = holdfast('audit', 'key').out;
+  const checked = holdfast('audit', 'verify-receipt', receipt, '--vkey', vkey);
+  say(`   receipt for entry ${last} (the denied call), checked offline: ${checked.out}`);
+
   say(`\nDone: the rug pull was blocked; nothing unapproved reached the agent.`);
   say(`To accept the change you would run the approve command printed by step 6.`);
-  if (!same || denied.isError !== true || refused.code !== 3) process.exitCode = 1;
+  const isProven = verified.code === 0 && checked.code === 0;
+  if (!same || denied.isError !== true || refused.code !== 3 || !isProven) process.exitCode = 1;
 }
 
 try {
