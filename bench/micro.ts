@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { decideCall } from '../src/gateway/gate.js';
 import { createArgumentValidator } from '../src/pinning/arguments.js';
 import type { ServerRecord } from '../src/pinning/types.js';
-import { defaultDbPath, openSqlitePinStore } from '../src/store/index.js';
+import { defaultDbPath, openSqliteStore } from '../src/store/index.js';
 import { computeSurfaceDigests, profileDigest } from '../src/surface/digest.js';
 import { canonicalize } from '../src/surface/jcs.js';
 import { parseStrictJson } from '../src/surface/strict-json.js';
@@ -238,7 +238,7 @@ export async function runMicro(options: MicroOptions): Promise<MicroResults> {
 
   // Per call: status read from SQLite, then the gate (digest compare, ajv validation).
   const home = mkdtempSync(join(tmpdir(), 'holdfast-bench-micro-'));
-  const store = openSqlitePinStore({ path: defaultDbPath(home) });
+  const store = openSqliteStore({ path: defaultDbPath(home) });
   try {
     const echo: JsonObject = {
       name: 'echo',

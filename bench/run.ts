@@ -1,13 +1,19 @@
 /**
  * `npm run bench`: builds, then measures what `holdfast run` adds to a `tools/call` against a
  * direct connection to the same server in the same run (DESIGN §14), plus micro-benchmarks of the
- * in-process pieces. Prints a table and writes docs/benchmarks.md. Benchmarks are not tests.
+ * in-process pieces and the audit log against its budget (bench/audit.ts). Prints a table and
+ * writes docs/benchmarks.md. Benchmarks are not tests.
  *
  * Environment:
  *   BENCH_CALLS   measured calls per path (default 5000)
  *   BENCH_BLOCK   calls per block; paths alternate block by block (default 500)
  *   BENCH_WARMUP  unmeasured calls per path first (default 500)
  *   BENCH_MICRO   0 to skip the micro-benchmarks
+ *   BENCH_AUDIT   0 to skip the audit log benchmark (bench/audit.ts)
+ *   BENCH_AUDIT_ENTRIES  size of the log for inclusion proofs and verification (default 1000000)
+ *   BENCH_AUDIT_CPU_ENTRIES  entries appended for the CPU per entry (default 20000)
+ *   BENCH_AUDIT_SECONDS  seconds per concurrency level of the throughput run (default 2)
+ *   BENCH_AUDIT_PROOFS  inclusion proofs timed per path (default 10000)
  *   BENCH_CPU_PROF  a directory: write V8 CPU profiles of the gateway processes there
  *                 (summarize with bench/profile-summary.ts; they slow the run down)
  */
@@ -18,6 +24,8 @@ import { join } from 'node:path';
 
 import { format, resolveConfig } from 'prettier';
 
+import type { AuditResults } from './audit.js';
+import { runAudit } from './audit.js';
 import { HOLDFAST_BIN, REPO_ROOT, runLatency } from './latency.js';
 import type { MicroResults } from './micro.js';
 import { runMicro } from './micro.js';
@@ -34,6 +42,32 @@ function intFromEnv(name: string, fallback: number, min: number, max: number): n
     throw new RangeError(`${name} must be an integer from ${min} to ${max}`);
   }
   return value;
+}
+
+/** Settings that change what is measured, in the order the reproduce command lists them. */
+const REPRODUCED_ENV = [
+  'BENCH_CALLS',
+  'BENCH_BLOCK',
+  'BENCH_WARMUP',
+  'BENCH_MICRO',
+  'BENCH_AUDIT',
+  'BENCH_AUDIT_ENTRIES',
+  'BENCH_AUDIT_CPU_ENTRIES',
+  'BENCH_AUDIT_SECONDS',
+  'BENCH_AUDIT_PROOFS',
+] as const;
+
+/** `npm run bench` with every setting given in the environment (not BENCH_CPU_PROF). */
+function reproduceCommand(): string {
+  const settings: string[] = [];
+  for (const name of REPRODUCED_ENV) {
+    const value = process.env[name]?.trim() ?? '';
+    if (value === '') continue;
+    settings.push(
+      `${name}=${/^[\w.-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`}`,
+    );
+  }
+  return [...settings, 'npm run bench'].join(' ');
 }
 
 function gitCommit(): string {
@@ -60,6 +94,10 @@ async function main(): Promise<void> {
   const calls = intFromEnv('BENCH_CALLS', 5000, 10, 1_000_000);
   const blockSize = Math.min(calls, intFromEnv('BENCH_BLOCK', 500, 10, 1_000_000));
   const warmup = intFromEnv('BENCH_WARMUP', 500, 0, 1_000_000);
+  const auditEntries = intFromEnv('BENCH_AUDIT_ENTRIES', 1_000_000, 1000, 100_000_000);
+  const auditCpuEntries = intFromEnv('BENCH_AUDIT_CPU_ENTRIES', 20_000, 100, 10_000_000);
+  const auditSeconds = intFromEnv('BENCH_AUDIT_SECONDS', 2, 1, 600);
+  const auditProofs = intFromEnv('BENCH_AUDIT_PROOFS', 10_000, 100, 10_000_000);
   const cpu = cpus();
   const env: Environment = {
     date: new Date().toISOString(),
@@ -70,10 +108,7 @@ async function main(): Promise<void> {
     loadStart: loadavg(),
     loadEnd: [],
     commit: gitCommit(),
-    command:
-      calls === 5000 && process.env['BENCH_BLOCK'] === undefined
-        ? 'npm run bench'
-        : `BENCH_CALLS=${calls}${process.env['BENCH_BLOCK'] === undefined ? '' : ` BENCH_BLOCK=${blockSize}`} npm run bench`,
+    command: reproduceCommand(),
   };
   progress(
     `holdfast bench: ${env.cpuCount} × ${env.cpuModel}, node ${env.node}, load ${env.loadStart.map((x) => x.toFixed(2)).join(' ')}`,
@@ -91,8 +126,25 @@ async function main(): Promise<void> {
     progress('micro-benchmarks');
     micro = await runMicro({ timePerOpMs: 400, progress });
   }
+  let audit: AuditResults | undefined;
+  if (process.env['BENCH_AUDIT'] !== '0') {
+    progress('audit log');
+    audit = await runAudit({
+      entries: auditEntries,
+      cpuEntries: auditCpuEntries,
+      cpuBatch: 100,
+      cpuSingleEntries: Math.min(auditCpuEntries, 1000),
+      concurrency: [1, 8, 64, 256],
+      throughputMs: auditSeconds * 1000,
+      throughputMaxEntries: 1_000_000,
+      buildBatch: 5000,
+      buildTimeLimitMs: 900_000,
+      proofs: auditProofs,
+      progress,
+    });
+  }
   env.loadEnd = loadavg();
-  const report: BenchReport = { env, latency, micro };
+  const report: BenchReport = { env, latency, micro, audit };
   console.log(`\n${renderText(report)}\n`);
   // Formatted like the rest of the repository, so `npm run format:check` stays clean.
   const markdown = renderMarkdown(report);

@@ -5,7 +5,7 @@
  * 64 KiB, with integers only. Its bytes are a leaf of the Merkle tree, so they are fixed forever:
  * never re-encode a stored entry, read and hash the bytes as stored.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 import type { PinEvent, PinEventKind } from '../pinning/types.js';
 import { PIN_EVENT_KINDS } from '../pinning/types.js';
@@ -25,7 +25,8 @@ const SALT_BYTES = 16;
  * per request through the gateway, the decision (`call` for `tools/call`, `request` for any other
  * client request, `server-request` for sampling/elicitation/roots) and the `result` relayed back.
  */
-export type AuditKind = PinEventKind | 'call' | 'request' | 'server-request' | 'result';
+export type AuditKind =
+  PinEventKind | 'call' | 'request' | 'server-request' | 'result' | 'hold' | 'hold-resolved';
 
 /** A value in an entry's `data`: numbers must be safe integers (no floats in the log). */
 export type AuditValue = string | number | boolean | null;
@@ -125,9 +126,19 @@ export function toPinEvent(entry: AuditEntry): PinEvent | undefined {
   return { at: entry.at, server: entry.server, kind: entry.kind as PinEventKind, data: entry.data };
 }
 
-/** A fresh random salt for one salted digest. */
+/** Salts are cut from a pool refilled from the CSPRNG: one system call per 256 salts. */
+const SALT_POOL = Buffer.alloc(SALT_BYTES * 256);
+let saltOffset = SALT_POOL.length;
+
+/** A fresh random salt for one salted digest (a copy: the pool is refilled in place). */
 export function createSalt(): Buffer {
-  return randomBytes(SALT_BYTES);
+  if (saltOffset >= SALT_POOL.length) {
+    randomFillSync(SALT_POOL);
+    saltOffset = 0;
+  }
+  const salt = Buffer.from(SALT_POOL.subarray(saltOffset, saltOffset + SALT_BYTES));
+  saltOffset += SALT_BYTES;
+  return salt;
 }
 
 /** `sha256:` + hex SHA-256(salt ‖ canonical JSON of `value`): linkable only with the salt. */

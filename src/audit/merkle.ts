@@ -19,12 +19,21 @@ const NODE_INPUT = Buffer.concat([Buffer.from([NODE_PREFIX]), Buffer.alloc(2 * H
 const MAX_SUBTREES = 53;
 const TWO_POW_32 = 2 ** 32;
 
+/** 0x00 followed by room for an entry of up to 64 KiB (larger ones are hashed in two updates). */
+const LEAF_INPUT = Buffer.alloc(64 * 1024 + 1);
+
 /** SHA-256 of the empty string: the root of the empty tree (RFC 9162 §2.1.1). */
 export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
 
 /** SHA-256(0x00 ‖ entry): the hash of one log entry (RFC 9162 §2.1.1, MTH({d(0)})). */
 export function leafHash(entry: Uint8Array): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(entry).digest();
+  // One-shot hashing of 0x00 ‖ entry from a reused buffer is about twice as fast as a streaming
+  // hash; full verification hashes every entry of the log.
+  if (entry.length >= LEAF_INPUT.length) {
+    return createHash('sha256').update(LEAF_PREFIX).update(entry).digest();
+  }
+  LEAF_INPUT.set(entry, 1);
+  return hash('sha256', LEAF_INPUT.subarray(0, entry.length + 1), 'buffer');
 }
 
 /** SHA-256(0x01 ‖ left ‖ right): an interior node (RFC 9162 §2.1.1); both children are 32 bytes. */

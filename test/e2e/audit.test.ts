@@ -156,7 +156,9 @@ describe('audit log of a gateway session', () => {
       const { default: Database } = await import('better-sqlite3');
       const raw = new Database(db, { readonly: true });
       const row = raw
-        .prepare('SELECT salt, body FROM audit_payloads WHERE idx = ?')
+        .prepare(
+          'SELECT e.salt AS salt, p.body AS body FROM audit_entries e JOIN audit_payloads p ON p.idx = e.idx WHERE e.idx = ?',
+        )
         .get(call.index) as { salt: Buffer; body: string };
       raw.close();
       expect(row.body).toBe(canonicalize({ query: NEEDLE }));
@@ -168,6 +170,7 @@ describe('audit log of a gateway session', () => {
       expect(call.data['args']).toBe(`sha256:${digest}`);
 
       tamper(home.home, 'DELETE FROM audit_payloads');
+      tamper(home.home, 'UPDATE audit_entries SET salt = NULL');
       expect(auditVerify(home.home)).toMatchObject({ code: 0, ok: true });
     },
   );

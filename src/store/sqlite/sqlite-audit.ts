@@ -7,12 +7,17 @@ import { consistencyProof, inclusionProof, rootFromNodes } from '../../audit/mer
 import type { AuditStore, StoredCheckpoint, StoredEntry } from '../ports.js';
 import { CallerError, corrupt } from './sqlite-errors.js';
 
-/** The audit tables (migration 2): entries, perfect-subtree nodes, checkpoints, payloads. */
+/**
+ * The audit tables (migration 2). An entry's row also holds its leaf hash (level 0 of the tree) and
+ * the salt of its salted digest, so an append writes one row plus, on average, one interior node:
+ * few pages per transaction on the call path. Raw payloads, kept only when configured, live apart.
+ */
 export const AUDIT_SCHEMA = `
-  CREATE TABLE audit_entries (idx INTEGER PRIMARY KEY, entry BLOB NOT NULL) STRICT;
+  CREATE TABLE audit_entries (
+    idx INTEGER PRIMARY KEY, entry BLOB NOT NULL, leaf BLOB NOT NULL, salt BLOB) STRICT;
   CREATE TABLE audit_nodes (id INTEGER PRIMARY KEY, hash BLOB NOT NULL) STRICT;
   CREATE TABLE audit_checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL) STRICT;
-  CREATE TABLE audit_payloads (idx INTEGER PRIMARY KEY, salt BLOB NOT NULL, body TEXT) STRICT;`;
+  CREATE TABLE audit_payloads (idx INTEGER PRIMARY KEY, body TEXT NOT NULL) STRICT;`;
 
 /** Runs `op` on the open database, mapping faults to StoreError (see sqlite-store.ts). */
 export type Settle = <T>(operation: string, op: () => T) => Promise<T>;
@@ -34,25 +39,26 @@ export function createSqliteAudit(db: Database.Database, settle: Settle): Sqlite
   const selectNode = db
     .prepare<[number], Buffer>('SELECT hash FROM audit_nodes WHERE id = ?')
     .pluck();
+  const selectLeaf = db
+    .prepare<[number], Buffer>('SELECT leaf FROM audit_entries WHERE idx = ?')
+    .pluck();
   const selectSize = db
     .prepare<[], number | null>('SELECT max(idx) + 1 FROM audit_entries')
     .pluck();
-  const insertEntry = db.prepare<[number, Buffer]>(
-    'INSERT INTO audit_entries (idx, entry) VALUES (?, ?)',
+  const insertEntry = db.prepare<[number, Buffer, Buffer, Buffer | null]>(
+    'INSERT INTO audit_entries (idx, entry, leaf, salt) VALUES (?, ?, ?, ?)',
   );
   const insertNode = db.prepare<[number, Buffer]>(
     'INSERT INTO audit_nodes (id, hash) VALUES (?, ?)',
   );
-  const insertPayload = db.prepare<[number, Buffer, string | null]>(
-    'INSERT INTO audit_payloads (idx, salt, body) VALUES (?, ?, ?)',
+  const insertPayload = db.prepare<[number, string]>(
+    'INSERT INTO audit_payloads (idx, body) VALUES (?, ?)',
   );
-  const selectEntries = db.prepare<
-    [number, number],
-    { idx: unknown; entry: unknown; leaf: unknown }
-  >(
-    `SELECT e.idx AS idx, e.entry AS entry, n.hash AS leaf FROM audit_entries e
-     LEFT JOIN audit_nodes n ON n.id = e.idx WHERE e.idx >= ? ORDER BY e.idx LIMIT ?`,
-  );
+  const selectEntries = db
+    .prepare<[number, number], unknown[]>(
+      'SELECT idx, entry, leaf FROM audit_entries WHERE idx >= ? ORDER BY idx LIMIT ?',
+    )
+    .raw();
   const selectCheckpoints = db.prepare<[], { size: unknown; note: unknown }>(
     'SELECT size, note FROM audit_checkpoints ORDER BY size',
   );
@@ -63,12 +69,16 @@ export function createSqliteAudit(db: Database.Database, settle: Settle): Sqlite
     'INSERT INTO audit_checkpoints (size, note) VALUES (?, ?)',
   );
   const selectPayload = db.prepare<[number], PayloadRow>(
-    'SELECT salt, body FROM audit_payloads WHERE idx = ?',
+    `SELECT e.salt AS salt, p.body AS body FROM audit_entries e
+     LEFT JOIN audit_payloads p ON p.idx = e.idx WHERE e.idx = ? AND e.salt IS NOT NULL`,
+  );
+  const removeSalt = db.prepare<[number]>(
+    'UPDATE audit_entries SET salt = NULL WHERE idx = ? AND salt IS NOT NULL',
   );
   const removePayload = db.prepare<[number]>('DELETE FROM audit_payloads WHERE idx = ?');
 
   const readNode: NodeReader = (level, index) => {
-    const hash = selectNode.get(nodeKey(level, index));
+    const hash = level === 0 ? selectLeaf.get(index) : selectNode.get(nodeKey(level, index));
     if (!(hash instanceof Uint8Array))
       throw corrupt(`audit log: tree node ${level}/${index} is missing`);
     return hash;
@@ -84,13 +94,23 @@ export function createSqliteAudit(db: Database.Database, settle: Settle): Sqlite
       throw new CallerError(error);
     }
     for (const { index, entry, nodes, payload } of planned) {
-      insertEntry.run(index, entry);
-      for (const node of nodes) insertNode.run(nodeKey(node.level, node.index), node.hash);
-      if (payload !== undefined) insertPayload.run(index, payload.salt, payload.body);
+      const [leaf, ...parents] = nodes;
+      if (leaf?.level !== 0) throw new Error('planAppend returned no leaf');
+      insertEntry.run(index, entry, leaf.hash, payload?.salt ?? null);
+      for (const node of parents) insertNode.run(nodeKey(node.level, node.index), node.hash);
+      if (payload !== undefined && payload.body !== null) insertPayload.run(index, payload.body);
     }
     return planned.map((p) => p.index);
   };
   const appendTx = db.transaction(appendInTransaction);
+  /** Proofs read many nodes: one read transaction takes the WAL read lock once for all of them. */
+  const readInTransaction = db.transaction((op: () => unknown): unknown => asCaller(op));
+  const readTx = <T>(op: () => T): T => readInTransaction(op) as T;
+
+  const redactTx = db.transaction((index: number): boolean => {
+    const hadSalt = removeSalt.run(index).changes > 0;
+    return removePayload.run(index).changes > 0 || hadSalt;
+  });
 
   const checkpointTx = db.transaction((sign: Parameters<AuditStore['addCheckpoint']>[0]) => {
     const latest = selectLatestCheckpoint.get();
@@ -111,32 +131,30 @@ export function createSqliteAudit(db: Database.Database, settle: Settle): Sqlite
     },
     auditHead() {
       return settle('audit read', () => {
-        const n = size();
-        return { size: n, root: rootFromNodes(n, readNode) };
+        return readTx(() => {
+          const n = size();
+          return { size: n, root: rootFromNodes(n, readNode) };
+        });
       });
     },
     readEntries(start, limit) {
       return settle('audit read', () =>
-        selectEntries.all(start, limit).map((row): StoredEntry => {
-          if (!Number.isSafeInteger(row.idx) || !(row.entry instanceof Uint8Array)) {
+        selectEntries.all(start, limit).map(([idx, entry, leaf]): StoredEntry => {
+          if (!Number.isSafeInteger(idx) || !(entry instanceof Buffer)) {
             throw corrupt('audit log: a stored entry has the wrong type');
           }
-          return {
-            index: row.idx as number,
-            entry: row.entry as Buffer,
-            leaf: row.leaf instanceof Uint8Array ? (row.leaf as Buffer) : undefined,
-          };
+          return { index: idx as number, entry, leaf: leaf instanceof Buffer ? leaf : undefined };
         }),
       );
     },
     inclusionProof(index, treeSize) {
-      return settle('audit read', () => asCaller(() => inclusionProof(index, treeSize, readNode)));
+      return settle('audit read', () => readTx(() => inclusionProof(index, treeSize, readNode)));
     },
     consistencyProof(size1, size2) {
-      return settle('audit read', () => asCaller(() => consistencyProof(size1, size2, readNode)));
+      return settle('audit read', () => readTx(() => consistencyProof(size1, size2, readNode)));
     },
     rootAt(treeSize) {
-      return settle('audit read', () => asCaller(() => rootFromNodes(treeSize, readNode)));
+      return settle('audit read', () => readTx(() => rootFromNodes(treeSize, readNode)));
     },
     listCheckpoints() {
       return settle('audit read', () => selectCheckpoints.all().map(toCheckpoint));
@@ -151,7 +169,7 @@ export function createSqliteAudit(db: Database.Database, settle: Settle): Sqlite
       });
     },
     deletePayload(index) {
-      return settle('audit redact', () => removePayload.run(index).changes > 0);
+      return settle('audit redact', () => redactTx.immediate(index));
     },
   };
   return { store, appendInTransaction };
@@ -175,8 +193,8 @@ function toCheckpoint(row: { size: unknown; note: unknown }): StoredCheckpoint {
 }
 
 function toPayload(row: PayloadRow): AuditPayload {
-  if (!(row.salt instanceof Uint8Array) || (row.body !== null && typeof row.body !== 'string')) {
+  if (!(row.salt instanceof Buffer) || (row.body !== null && typeof row.body !== 'string')) {
     throw corrupt('audit log: a stored payload has the wrong type');
   }
-  return { salt: row.salt as Buffer, body: row.body };
+  return { salt: row.salt, body: row.body };
 }
