@@ -129,6 +129,53 @@ export const REQUIREMENTS = {
       'Raw arguments and results are stored only when configured, apart from the log; deleting them keeps the log verifiable.',
     source: 'DESIGN §10',
   },
+  'policy:deny': {
+    behaviour:
+      'A call whose arguments match a deny rule gets an isError tool result naming the reason, and is not forwarded.',
+    source: 'DESIGN §6',
+  },
+  'policy:egress': {
+    behaviour:
+      'A denied host or CIDR anywhere in the arguments, nested or encoded (userinfo, IPv6, decimal IPs, percent-encoding), denies the call.',
+    source: 'DESIGN §6',
+  },
+  'policy:sanitize': {
+    behaviour:
+      'sanitize redacts the matched argument values before forwarding; results are never rewritten.',
+    source: 'DESIGN §6',
+  },
+  'policy:shadow': {
+    behaviour:
+      'Shadow mode forwards and records the verdict it would have given; pinning still holds.',
+    source: 'DESIGN §6',
+  },
+  'policy:fail-closed-config': {
+    behaviour:
+      'A configuration that fails to load is reported all at once with field paths, and the gateway does not run without its rules.',
+    source: 'DESIGN §6; issue 4',
+  },
+  'policy:operators': {
+    behaviour: 'The rule operators and JSONPath selection agree with naive reference definitions.',
+    source: 'DESIGN §6',
+  },
+  'holds:cli': {
+    behaviour:
+      'A pending_approval call waits until holdfast resolve approves it (then returns its real result) or denies it (never forwarded).',
+    source: 'DESIGN §9',
+  },
+  'holds:expiry': {
+    behaviour: 'A held call that nobody resolves is denied when its hold expires.',
+    source: 'DESIGN §9',
+  },
+  'holds:callback': {
+    behaviour:
+      'An HMAC-signed callback resolves a hold; a replayed or wrongly signed callback is rejected and changes nothing.',
+    source: 'DESIGN §9',
+  },
+  'holds:elicitation': {
+    behaviour: "The client's user can resolve a hold in-band through MCP elicitation.",
+    source: 'DESIGN §9',
+  },
 } as const satisfies Record<string, { behaviour: string; source: string }>;
 
 /** A requirement id. */

@@ -10,6 +10,7 @@ import { createHash, randomFillSync } from 'node:crypto';
 import type { PinEvent, PinEventKind } from '../pinning/types.js';
 import { PIN_EVENT_KINDS } from '../pinning/types.js';
 import { AuditError } from '../shared/errors.js';
+import { sha256Digest } from '../surface/digest.js';
 import { canonicalize } from '../surface/jcs.js';
 import type { Digest, JsonValue } from '../surface/types.js';
 
@@ -124,6 +125,20 @@ const PIN_KINDS: ReadonlySet<string> = new Set(PIN_EVENT_KINDS);
 export function toPinEvent(entry: AuditEntry): PinEvent | undefined {
   if (!PIN_KINDS.has(entry.kind)) return undefined;
   return { at: entry.at, server: entry.server, kind: entry.kind as PinEventKind, data: entry.data };
+}
+
+/** Longest client- or server-chosen string recorded as is; longer ones are recorded as a digest. */
+const MAX_LABEL = 128;
+
+/**
+ * A chosen value (request id, tool name, principal) as recorded: short strings and safe integers
+ * as they are, longer strings as their SHA-256 digest (entries stay small), anything else null.
+ */
+export function toAuditLabel(value: unknown): AuditValue {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  if (typeof value === 'string' && value.length <= MAX_LABEL) return value;
+  if (typeof value === 'string') return sha256Digest(value);
+  return null;
 }
 
 /** Salts are cut from a pool refilled from the CSPRNG: one system call per 256 salts. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import { createCheckpointSigning } from '../audit/checkpoint-signing.js';
 import { parseSignerKey, parseVerifierKey, verifierKeyOf } from '../audit/note.js';
+import { errorCode } from '../gateway/describe-error.js';
 import type { Clock } from '../shared/clock.js';
 import { createSignedHeadGuard, loadOrCreateAuditKey } from '../store/file/audit-key.js';
 import type { CheckpointSigning, Store } from '../store/index.js';
@@ -56,6 +57,24 @@ export function openAuditSigning(home: string): CheckpointSigning {
     parseVerifierKey(verifierKeyOf(skey)),
     createSignedHeadGuard(home),
   );
+}
+
+/**
+ * Signs a checkpoint covering a human's decision just recorded (approve, quarantine, resolve), so
+ * it is provable at once. The decision stands either way: a failure to sign is reported, not fatal.
+ */
+export async function signDecisionCheckpoint(
+  store: Store,
+  options: GlobalOptions,
+  deps: CliDeps,
+): Promise<void> {
+  try {
+    await store.addCheckpoint(openAuditSigning(resolveHome(options, deps.env)));
+  } catch (error) {
+    deps.stderr.write(
+      `holdfast: recorded, but could not sign an audit checkpoint (${errorCode(error)})\n`,
+    );
+  }
 }
 
 /**

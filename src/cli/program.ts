@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
+import type { PolicyTestOptions } from './commands/policy.js';
 import type { RunOptions } from './commands/run.js';
 import type { CliDeps, GlobalOptions } from './deps.js';
 import { EXIT } from './deps.js';
@@ -121,6 +122,57 @@ export function createProgram(deps: CliDeps, setExit: (code: number) => void): C
     .action(async (name: string, _opts: unknown, cmd: Command) =>
       setExit(
         await (await import('./commands/approve.js')).quarantineCommand(name, merged(cmd), deps),
+      ),
+    );
+
+  command('pending')
+    .description('list calls held for human approval')
+    .action(async (_opts: unknown, cmd: Command) =>
+      setExit(await (await import('./commands/pending.js')).pendingCommand(merged(cmd), deps)),
+    );
+
+  command('resolve')
+    .description('approve or deny a held call (it then proceeds or is denied)')
+    .argument('<id>', 'hold id, from holdfast pending')
+    .option('--approve', 'let the held call through')
+    .option('--deny', 'refuse the held call')
+    .action(async (id: string, opts: { approve?: boolean; deny?: boolean }, cmd: Command) =>
+      setExit(
+        await (
+          await import('./commands/pending.js')
+        ).resolveCommand(id, { ...opts, ...merged(cmd) }, deps),
+      ),
+    );
+
+  const policy = program.command('policy').description('check rules and try them on a call');
+  const policySub = (name: string): Command =>
+    policy
+      .command(name)
+      .option('--home <dir>', 'state directory (default: $HOLDFAST_HOME or ~/.holdfast)')
+      .option('--json', 'machine-readable output')
+      .option('--config <file>', 'configuration file (YAML) holding the rules');
+  policySub('check')
+    .description('validate a configuration; every bad field is reported with its path (exit 2)')
+    .action(async (opts: { config?: string }, cmd: Command) =>
+      setExit(
+        (await import('./commands/policy.js')).policyCheckCommand(
+          { ...opts, ...merged(cmd) },
+          deps,
+        ),
+      ),
+    );
+  policySub('test')
+    .description('show which rule decides a call, and why each earlier rule did not match')
+    .requiredOption('--server <name>', 'server name')
+    .option('--tool <name>', 'tool name (method tools/call)')
+    .option('--prompt <name>', 'prompt name (method prompts/get)')
+    .option('--resource <uri>', 'resource URI (method resources/read)')
+    .option('--method <method>', 'any other method, e.g. sampling/createMessage')
+    .option('--args <json>', 'the arguments (or params), as JSON', '{}')
+    .option('--definition <digest>', 'the pinned definition digest of the tool or prompt')
+    .action(async (opts: PolicyTestOptions, cmd: Command) =>
+      setExit(
+        (await import('./commands/policy.js')).policyTestCommand({ ...opts, ...merged(cmd) }, deps),
       ),
     );
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { POLICY_CONFIG_SHAPE } from '../policy/index.js';
+
 /** The configuration file (YAML). Unknown keys are errors, so typos never silently relax anything. */
 export const ConfigSchema = z
   .object({
@@ -24,6 +26,33 @@ export const ConfigSchema = z
           .max(1024 * 1024 * 1024)
           .default(16 * 1024 * 1024),
         max_depth: z.number().int().min(8).max(1000).default(64),
+      })
+      .strict()
+      .prefault({}),
+    // Per-call rules (DESIGN §6): mode, default_verdict, rules, egress.
+    ...POLICY_CONFIG_SHAPE,
+    approvals: z
+      .object({
+        /** Seconds a held request waits for a human before it expires (expiry denies). */
+        timeout: z.number().int().min(1).max(86_400).default(300),
+        /** Ask the client's user in-band (MCP elicitation) when the client supports it. */
+        elicitation: z.boolean().default(true),
+        /** Seconds between progress notifications to a client that asked for progress. */
+        progress_interval: z.number().int().min(1).max(3_600).default(5),
+        /** The HMAC-signed approval callback: off unless configured. */
+        callback: z
+          .object({
+            /** `host:port` to listen on; loopback only (port 0 picks a free one). */
+            listen: z.string().regex(/^(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/, {
+              message: 'must be 127.0.0.1:PORT, localhost:PORT or [::1]:PORT (loopback only)',
+            }),
+            /** Name of the environment variable holding the shared secret (never the secret). */
+            secret_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/),
+            /** Seconds a signed request stays valid; its nonce is remembered that long. */
+            replay_window: z.number().int().min(10).max(3_600).default(300),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .prefault({}),

@@ -5,14 +5,11 @@
  * only when `audit.keep_payloads` is on.
  */
 import type { AuditEvent, AuditPayload, AuditValue } from '../audit/entry.js';
-import { createSalt, saltedDigest } from '../audit/entry.js';
-import { sha256Digest } from '../surface/digest.js';
+import { createSalt, saltedDigest, toAuditLabel } from '../audit/entry.js';
+import { EGRESS_RULE_ID } from '../policy/index.js';
 import { canonicalize } from '../surface/jcs.js';
 import type { JsonValue } from '../surface/types.js';
 import type { RequestId } from './wire.js';
-
-/** Longest client-chosen string (request id, tool name) recorded as is; longer ones as a digest. */
-const MAX_LABEL = 128;
 
 /** Who, where and when: fields every request entry carries. */
 export interface RequestContext {
@@ -24,8 +21,14 @@ export interface RequestContext {
   keepPayloads: boolean;
 }
 
-/** A decision: `allow`, or a denial with its stable code. */
-export type Decision = { kind: 'allow' } | { kind: 'deny'; code: string };
+/** A decision: `allow`, `hold` (waiting for a human), or a denial with its stable code. */
+export type Decision = { kind: 'allow' } | { kind: 'hold' } | { kind: 'deny'; code: string };
+
+/** What the policy said about a request, recorded with its decision. */
+export interface PolicyNote {
+  policy: { verdict: string; ruleId: string; reason: string; enforced: boolean } | undefined;
+  holdId: string | undefined;
+}
 
 /** Digests of the definition a call was checked against (`null` where there is none). */
 export interface DefinitionDigests {
@@ -44,6 +47,7 @@ export function toDecisionEvent(
   params: JsonValue,
   decision: Decision,
   tool?: { name: unknown; definition: DefinitionDigests },
+  note: PolicyNote = { policy: undefined, holdId: undefined },
 ): AuditEvent {
   const { payload, digest } = digestPayload(params, ctx.keepPayloads);
   const data: Record<string, AuditValue> = {
@@ -52,8 +56,18 @@ export function toDecisionEvent(
     code: decision.kind === 'deny' ? decision.code : null,
     [tool === undefined ? 'params' : 'args']: digest,
   };
+  if (note.policy !== undefined) {
+    // The verdict of the rules, enforced or (shadow mode) only recorded, and the rule that decided.
+    data['policy'] = note.policy.verdict;
+    data['rule'] = note.policy.ruleId;
+    data['enforced'] = note.policy.enforced;
+    // A rule's reason is configured text; egress reasons name a host from the arguments, which
+    // may itself carry data (DNS exfiltration), so they are not copied into the log.
+    data['reason'] = note.policy.ruleId === EGRESS_RULE_ID ? null : note.policy.reason;
+  }
+  if (note.holdId !== undefined) data['hold'] = note.holdId;
   if (tool !== undefined) {
-    data['tool'] = toLabel(tool.name);
+    data['tool'] = toAuditLabel(tool.name);
     data['approved'] = tool.definition.approved;
     data['executed'] = tool.definition.executed;
   }
@@ -106,7 +120,7 @@ export function toServerRequestEvent(ctx: RequestContext, decision: Decision): A
 }
 
 function identify(ctx: RequestContext): Record<string, AuditValue> {
-  return { session: ctx.session, id: toLabel(ctx.id), method: toLabel(ctx.method) };
+  return { session: ctx.session, id: toAuditLabel(ctx.id), method: toAuditLabel(ctx.method) };
 }
 
 function digestPayload(value: JsonValue, keep: boolean): { payload: AuditPayload; digest: string } {
@@ -115,12 +129,4 @@ function digestPayload(value: JsonValue, keep: boolean): { payload: AuditPayload
     payload: { salt, body: keep ? canonicalize(value) : null },
     digest: saltedDigest(salt, value),
   };
-}
-
-/** A client-chosen value as recorded: short strings and safe integers as is, else a digest. */
-function toLabel(value: unknown): AuditValue {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  if (typeof value === 'string' && value.length <= MAX_LABEL) return value;
-  if (typeof value === 'string') return sha256Digest(value);
-  return null;
 }

@@ -22,7 +22,13 @@ export type DenyCode =
   | 'PROMPT_NOT_APPROVED'
   | 'PROMPT_DEFINITION_CHANGED'
   | 'STORE_UNAVAILABLE'
-  | 'AUDIT_UNAVAILABLE';
+  | 'AUDIT_UNAVAILABLE'
+  | 'POLICY_DENIED'
+  | 'POLICY_UNAVAILABLE'
+  | 'HOLD_DENIED'
+  | 'HOLD_EXPIRED'
+  | 'HOLD_STALE'
+  | 'HOLD_UNAVAILABLE';
 
 /** What the call gate needs to decide. */
 export interface GateInput {
@@ -183,10 +189,16 @@ export function decidePromptGet(
 }
 
 /** The MCP tool result a denied call gets: `isError: true`, so the agent can adapt (DESIGN §6). */
-export function toDeniedToolResult(verdict: { code: DenyCode; message: string }): JsonObject {
+export function toDeniedToolResult(verdict: {
+  code: DenyCode;
+  message: string;
+  ruleId?: string | null;
+}): JsonObject {
+  const deny: JsonObject = { code: verdict.code };
+  if (typeof verdict.ruleId === 'string') deny['ruleId'] = verdict.ruleId;
   return {
     content: [{ type: 'text', text: `holdfast deny: ${verdict.message}` }],
     isError: true,
-    _meta: { 'holdfast/deny': { code: verdict.code } },
+    _meta: { 'holdfast/deny': deny },
   };
 }

@@ -2,18 +2,21 @@ import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 
 import type { AuditRecorder } from '../audit/log.js';
 import { createArgumentValidator } from '../pinning/arguments.js';
-import type { Observation, ServerRecord } from '../pinning/types.js';
-import { AuditError, StoreError } from '../shared/errors.js';
+import type { CompiledPolicy } from '../policy/index.js';
+import { AuditError } from '../shared/errors.js';
 import { createId } from '../shared/ids.js';
+import type { HoldStore } from '../store/ports.js';
 import { sha256Digest } from '../surface/digest.js';
 import { isJsonObject, SECTION_METHOD, toServerItem } from '../surface/snapshot.js';
 import type { JsonObject, JsonValue, Section } from '../surface/types.js';
 import { SECTIONS } from '../surface/types.js';
 import type { Decision, DefinitionDigests, RequestContext } from './audit-events.js';
-import { toDecisionEvent, toResultEvent, toServerRequestEvent } from './audit-events.js';
+import { toDecisionEvent, toResultEvent } from './audit-events.js';
 import { describeError, errorCode } from './describe-error.js';
-import type { CallVerdict } from './gate.js';
-import { decideCall, decidePromptGet, decideServer, toDeniedToolResult } from './gate.js';
+import { toDeniedToolResult } from './gate.js';
+import type { ApprovalSettings } from './hold-hooks.js';
+import { createHoldHooks } from './hold-hooks.js';
+import { RequestGate } from './request-gate.js';
 import type { SurfaceTrackerOptions } from './surface-tracker.js';
 import { SurfaceTracker } from './surface-tracker.js';
 import { JSON_RPC, toJsonRpcError } from './to-json-rpc-error.js';
@@ -33,6 +36,11 @@ export interface GatewayOptions extends SurfaceTrackerOptions {
   audit: AuditRecorder;
   /** Keep raw params and results in the redactable payload table (`audit.keep_payloads`). */
   keepPayloads: boolean;
+  /** The per-request rules (DESIGN §6). */
+  policy: CompiledPolicy;
+  /** Where held requests wait for a human (DESIGN §9). */
+  holds: HoldStore;
+  approvals: ApprovalSettings;
 }
 
 /** A client request relayed upstream, awaiting its answer. */
@@ -59,13 +67,6 @@ const LIST_CHANGED: Readonly<Record<string, Section[]>> = {
 /** Requests that pass whatever the server's status, because they carry no server-authored text. */
 const ALWAYS_ALLOWED = new Set(['ping', 'logging/setLevel']);
 
-/** The answer when the audit log cannot record a call: nothing unrecorded is forwarded (I3, I4). */
-const AUDIT_DENIAL = {
-  kind: 'deny',
-  code: 'AUDIT_UNAVAILABLE',
-  message: 'holdfast could not record this call in its audit log, so it was not forwarded',
-} as const;
-
 /**
  * One downstream session relayed to one upstream session (DESIGN §3). Messages are relayed as
  * received, except where the gateway deliberately substitutes the approved snapshot or an error.
@@ -76,7 +77,10 @@ export class GatewaySession {
   readonly #options: GatewayOptions;
   readonly #validator;
   readonly #requester: UpstreamRequester;
+  /** Requests the gateway itself sends the client (elicitation for held requests). */
+  readonly #clientRequester: UpstreamRequester;
   readonly #tracker: SurfaceTracker;
+  readonly #gate: RequestGate;
   /** Client requests forwarded upstream, so each one always gets an answer. */
   readonly #clientRequests = new Map<RequestId, Forwarded>();
   /** Identifies this session's entries in the audit log. */
@@ -102,6 +106,32 @@ export class GatewaySession {
     this.#tracker = new SurfaceTracker(options, (method, params) =>
       this.#requester.request(method, params),
     );
+    this.#clientRequester = new UpstreamRequester(
+      (message) => this.#down.send(message),
+      options.approvals.ttlMs,
+    );
+    this.#gate = new RequestGate({
+      name: options.name,
+      recheck: options.recheck,
+      allowUnknownArguments: options.allowUnknownArguments,
+      policy: options.policy,
+      audit: options.audit,
+      tracker: this.#tracker,
+      validator: this.#validator,
+      log: options.log,
+      context: (request) => this.#context(request),
+      holds: (request) =>
+        createHoldHooks(request, {
+          approvals: options.approvals,
+          store: options.holds,
+          clock: options.clock,
+          canElicit: () => isJsonObject(this.#clientCapabilities['elicitation']),
+          isClosed: () => this.#closed,
+          askClient: (method, params) => this.#clientRequester.request(method, params),
+          sendClient: (notification) => this.#sendClient(notification),
+        }),
+      principal: `stdio:${this.#sessionId}`,
+    });
   }
 
   /** Resolves when either side has closed and the other has been closed too. */
@@ -174,8 +204,11 @@ export class GatewaySession {
       }
       case 'response':
       case 'error':
-      case 'invalid':
+        // The user's answer to the gateway's own question about a held request stays here.
+        if (this.#clientRequester.settle(m)) return;
         // Answers to server→client requests (sampling, elicitation, roots) go back as received.
+        return this.#sendUpstream(message);
+      case 'invalid':
         return this.#sendUpstream(message);
     }
   }
@@ -191,30 +224,23 @@ export class GatewaySession {
     }
     const section = LIST_METHODS.get(m.method);
     if (section !== undefined) return this.#answerList(m.id, section, m.params);
-    if (m.method === 'tools/call') return this.#gateCall(m, message);
     if (m.method === 'ping') return this.#forward(m, message, undefined);
     if (ALWAYS_ALLOWED.has(m.method)) return this.#forwardRecorded(m, message);
-    let denial;
-    try {
-      await this.#tracker.ensureReady();
-      const record = await this.#tracker.currentRecord();
-      const { name, allowUnknownArguments } = this.#options;
-      const observation = this.#tracker.observation;
-      const verdict =
-        m.method === 'prompts/get'
-          ? decidePromptGet(name, record, observation, m.params, allowUnknownArguments)
-          : decideServer(name, record);
-      denial = verdict?.kind === 'deny' ? verdict : undefined;
-    } catch (error) {
-      await this.#record(m, m.params, { kind: 'deny', code: errorCode(error) });
-      return this.#replyError(m.id, error);
+    const outcome = await this.#gate.decide(m);
+    if (outcome.kind === 'forward') {
+      const relayed =
+        outcome.params === undefined
+          ? message
+          : ({ ...message, params: outcome.params } as JSONRPCMessage);
+      return this.#forward(m, relayed, outcome.decision);
     }
-    if (denial === undefined) return this.#forwardRecorded(m, message);
-    await this.#record(m, m.params, denial);
-    await this.#sendClient(
-      toErrorResponse(m.id, JSON_RPC.DENIED, `holdfast deny: ${denial.message}`, {
-        code: denial.code,
-      }),
+    if (m.method === 'tools/call') {
+      return this.#sendClient(toResult(m.id, toDeniedToolResult(outcome)));
+    }
+    const data: JsonObject = { code: outcome.code };
+    if (outcome.ruleId !== null) data['ruleId'] = outcome.ruleId;
+    return this.#sendClient(
+      toErrorResponse(m.id, JSON_RPC.DENIED, `holdfast deny: ${outcome.message}`, data),
     );
   }
 
@@ -239,43 +265,6 @@ export class GatewaySession {
     } catch (error) {
       return this.#replyError(id, error);
     }
-  }
-
-  async #gateCall(
-    m: Extract<Classified, { kind: 'request' }>,
-    message: JSONRPCMessage,
-  ): Promise<void> {
-    const { name } = this.#options;
-    const toolName = m.params['name'];
-    let verdict: CallVerdict;
-    let definition: DefinitionDigests = { approved: null, executed: null };
-    try {
-      await this.#tracker.ensureReady();
-      if (this.#options.recheck === 'every-call') await this.#tracker.refresh(['tools']);
-      const record = await this.#tracker.currentRecord();
-      const observation = this.#tracker.observation;
-      definition = definitionDigests(record, observation, toolName);
-      verdict = decideCall(
-        { name, record, observation, toolName, args: m.params['arguments'] },
-        this.#validator,
-      );
-    } catch (error) {
-      // I3: a store error, a failed re-probe or a bug denies; it never forwards.
-      this.#options.log(`call denied (fail closed): ${describeError(error)}`);
-      verdict = {
-        kind: 'deny',
-        code: error instanceof StoreError ? 'STORE_UNAVAILABLE' : 'SERVER_UNVERIFIED',
-        message: 'holdfast could not verify this call, so it was not forwarded',
-      };
-    }
-    const args = m.params['arguments'] ?? null;
-    const tool = { name: toolName, definition };
-    const decision = await this.#record(m, args, verdict, tool);
-    if (verdict.kind === 'allow') {
-      if (decision !== undefined) return this.#forward(m, message, decision);
-      verdict = AUDIT_DENIAL;
-    }
-    return this.#sendClient(toResult(m.id, toDeniedToolResult(verdict)));
   }
 
   // ---- server → client -------------------------------------------------------------------
@@ -321,31 +310,17 @@ export class GatewaySession {
     m: Extract<Classified, { kind: 'request' }>,
     message: JSONRPCMessage,
   ): Promise<void> {
-    if (m.method !== 'ping') {
-      let denial: { code: string; message: string } | undefined;
-      try {
-        denial = decideServer(this.#options.name, await this.#tracker.currentRecord());
-      } catch (error) {
-        denial = { code: errorCode(error), message: 'could not verify the server' };
-      }
-      const decision: Decision =
-        denial === undefined ? { kind: 'allow' } : { kind: 'deny', code: denial.code };
-      try {
-        const ctx = this.#context(m);
-        await this.#options.audit.append(toServerRequestEvent(ctx, decision));
-      } catch (error) {
-        this.#options.log(`server request refused: ${describeError(error)}`);
-        denial ??= { code: AUDIT_DENIAL.code, message: 'could not record the request' };
-      }
-      if (denial !== undefined) {
-        return this.#sendUpstream(
-          toErrorResponse(m.id, JSON_RPC.DENIED, `holdfast deny: ${denial.message}`, {
-            code: denial.code,
-          }),
-        );
-      }
+    if (m.method === 'ping') return this.#sendClient(message);
+    const outcome = await this.#gate.decideServerRequest(m);
+    if (outcome.kind === 'deny') {
+      return this.#sendUpstream(
+        toErrorResponse(m.id, JSON_RPC.DENIED, `holdfast deny: ${outcome.message}`, {
+          code: outcome.code,
+        }),
+      );
     }
-    return this.#sendClient(message);
+    const params = outcome.params;
+    return this.#sendClient(params === undefined ? message : { ...message, params });
   }
 
   async #answerInitialize(id: RequestId, result: JsonObject): Promise<void> {
@@ -507,25 +482,4 @@ export class GatewaySession {
       }
     }
   }
-}
-
-/** The definition digests a call is checked against: approved (baseline) and in force (observed). */
-function definitionDigests(
-  record: ServerRecord | undefined,
-  observation: Observation | undefined,
-  toolName: unknown,
-): DefinitionDigests {
-  if (typeof toolName !== 'string') return { approved: null, executed: null };
-  const approved = record?.baseline?.digests.tools;
-  const executed = observation?.digests.tools;
-  return {
-    approved:
-      approved !== undefined && Object.hasOwn(approved, toolName)
-        ? (approved[toolName] ?? null)
-        : null,
-    executed:
-      executed !== undefined && Object.hasOwn(executed, toolName)
-        ? (executed[toolName] ?? null)
-        : null,
-  };
 }

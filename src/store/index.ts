@@ -4,6 +4,10 @@ export { createMemoryStore } from './memory/memory-store.js';
 export type {
   AuditStore,
   CheckpointSigning,
+  Hold,
+  HoldResolution,
+  HoldState,
+  HoldStore,
   PinStore,
   PinUpdate,
   Store,

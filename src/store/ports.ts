@@ -96,5 +96,77 @@ export interface AuditStore {
   deletePayload(index: number): Promise<boolean>;
 }
 
+/** Where a held call stands (DESIGN §9). Only `pending` ever changes, and only once. */
+export type HoldState = 'pending' | 'approved' | 'denied' | 'expired';
+
+/**
+ * A call held by a `pending_approval` verdict until a human resolves it (DESIGN §9). An approval
+ * binds to exactly what was held: principal, server, method and name, definition digest and
+ * argument digest (I6). Every field is safe to show: digests, names and the rule's own reason.
+ */
+export interface Hold {
+  /** `hold_` + 16 URL-safe characters (`createId('hold')`). */
+  id: string;
+  server: string;
+  /** The held request's method (`tools/call`, `prompts/get`, `resources/read`). */
+  method: string;
+  /** The tool or prompt name, or the resource URI; null when the request names nothing. */
+  name: string | null;
+  /** Who asked: the downstream session's identity, e.g. `stdio:<session id>`. */
+  principal: string;
+  /** Digest of the definition in force when the call was held; null when there is none. */
+  definitionDigest: string | null;
+  /** Digest of the arguments the approval applies to. */
+  argsDigest: string;
+  /** The policy rule that held the call, and its reason. */
+  ruleId: string;
+  reason: string;
+  /** Milliseconds since the Unix epoch. The hold expires (and the call is denied) at `expiresAt`. */
+  createdAt: number;
+  expiresAt: number;
+  state: HoldState;
+  /** Who approved or denied it (`cli:<user>`, `callback:<name>`, …); null while pending or when it expired. */
+  resolvedBy: string | null;
+  /** When it was approved, denied or found expired; null while pending. */
+  resolvedAt: number | null;
+}
+
+/** What a human decided about a hold, by whom and when. */
+export interface HoldResolution {
+  state: 'approved' | 'denied';
+  by: string;
+  at: number;
+}
+
+/**
+ * The durable queue of held calls and the callback nonces (DESIGN §9). Every backend passes
+ * `test/contract/hold-store.contract.ts`. Each creation and each change of state is appended to the
+ * audit log (`hold`, `hold-resolved`) in the same transaction. Any fault throws `StoreError`.
+ */
+export interface HoldStore {
+  /**
+   * Stores a new hold (state `pending`, nothing resolved) with its `hold` audit entry.
+   * @throws RangeError for a malformed hold, one that is not pending, or an id already used.
+   */
+  createHold(hold: Hold): Promise<void>;
+  /** The hold as stored, or undefined when the id is unknown. */
+  getHold(id: string): Promise<Hold | undefined>;
+  /** Holds matching every given filter field, oldest first (by `createdAt`, then creation order). */
+  listHolds(filter?: { state?: HoldState; server?: string }): Promise<Hold[]>;
+  /**
+   * Compare-and-set: resolves only a hold that is still pending and not expired at `at` (then
+   * returns the stored hold); an expired pending hold becomes `expired` instead; any other hold is
+   * returned unchanged. The caller checks the returned state. Undefined when the id is unknown.
+   */
+  resolveHold(id: string, resolution: HoldResolution): Promise<Hold | undefined>;
+  /** Marks a pending hold expired if `at` >= expiresAt. Returns the hold as stored. */
+  expireHold(id: string, at: number): Promise<Hold | undefined>;
+  /**
+   * Records a callback nonce; false if it was already used (a replay). Nonces recorded before
+   * `forgetBefore` may be pruned: pass a time before which the replay window rejects any request.
+   */
+  useNonce(nonce: string, at: number, forgetBefore: number): Promise<boolean>;
+}
+
 /** Everything one backend stores. */
-export interface Store extends PinStore, AuditStore {}
+export interface Store extends PinStore, AuditStore, HoldStore {}

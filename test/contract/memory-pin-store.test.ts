@@ -4,6 +4,7 @@ import { StoreError } from '../../src/shared/errors.js';
 import { createMemoryStore } from '../../src/store/index.js';
 import { sampleRecord } from '../support/records.js';
 import { describeAuditStoreContract } from './audit-store.contract.js';
+import { describeHoldStoreContract } from './hold-store.contract.js';
 import { describePinStoreContract } from './pin-store.contract.js';
 
 describePinStoreContract('memory', () => {
@@ -47,6 +48,11 @@ describe('memory pin store with a fault set', () => {
 });
 
 describeAuditStoreContract('memory', () => {
+  const store = createMemoryStore();
+  return Promise.resolve({ store, cleanup: () => store.close() });
+});
+
+describeHoldStoreContract('memory', () => {
   const store = createMemoryStore();
   return Promise.resolve({ store, cleanup: () => store.close() });
 });

@@ -12,6 +12,7 @@ import type { Store } from '../../src/store/index.js';
 import { defaultDbPath, ensureHome, openSqliteStore } from '../../src/store/index.js';
 import { sampleEvent, sampleRecord } from '../support/records.js';
 import { describeAuditStoreContract } from './audit-store.contract.js';
+import { describeHoldStoreContract } from './hold-store.contract.js';
 import { describePinStoreContract } from './pin-store.contract.js';
 
 const STORE_INDEX = pathToFileURL(resolve(import.meta.dirname, '../../src/store/index.ts')).href;
@@ -34,6 +35,7 @@ function makeSqliteStore(): Promise<{ store: Store; cleanup: () => Promise<void>
 
 describePinStoreContract('SQLite', makeSqliteStore);
 describeAuditStoreContract('SQLite', makeSqliteStore);
+describeHoldStoreContract('SQLite', makeSqliteStore);
 
 /** The error `op` throws or rejects with, or undefined when it succeeds. */
 async function errorOf(op: () => unknown): Promise<unknown> {

@@ -56,6 +56,10 @@ export interface ConnectOptions {
   capabilities?: ClientCapabilities;
   /** The upstream: a rug-pull server config, or an explicit command. */
   server: RugpullConfig | { command: string; args: string[]; env?: Record<string, string> };
+  /** Extra environment variables for the holdfast process. */
+  env?: Record<string, string>;
+  /** Called before connecting, to install request handlers (elicitation, sampling, roots). */
+  onClient?: (client: Client) => void;
 }
 
 /** A connected client plus everything holdfast wrote to stderr. */
@@ -92,7 +96,11 @@ export function recordIncoming(transport: StdioClientTransport, client: Client):
 /** Spawns `holdfast run` around the upstream and connects the official SDK client to it. */
 export async function connectThroughHoldfast(options: ConnectOptions): Promise<Connected> {
   const upstream = 'command' in options.server ? options.server : rugpullCommand(options.server);
-  const env: Record<string, string> = { ...(upstream.env ?? {}), HOLDFAST_HOME: options.home };
+  const env: Record<string, string> = {
+    ...(upstream.env ?? {}),
+    ...(options.env ?? {}),
+    HOLDFAST_HOME: options.home,
+  };
   const path = process.env['PATH'];
   if (path !== undefined) env['PATH'] ??= path;
   const transport = new StdioClientTransport({
@@ -116,6 +124,7 @@ export async function connectThroughHoldfast(options: ConnectOptions): Promise<C
     { name: options.clientName ?? 'holdfast-tests', version: '1.0.0' },
     { capabilities: options.capabilities ?? {} },
   );
+  options.onClient?.(client);
   await client.connect(transport);
   const received = recordIncoming(transport, client);
   return {

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { AuditLog } from '../../src/audit/log.js';
 import type { GatewayOptions } from '../../src/gateway/index.js';
 import { GatewaySession } from '../../src/gateway/index.js';
+import { compilePolicy, PolicyConfigSchema } from '../../src/policy/index.js';
 import type { MemoryStore } from '../../src/store/index.js';
 import { createMemoryStore } from '../../src/store/index.js';
 
@@ -71,6 +72,9 @@ export async function wire(
     log,
     audit: new AuditLog({ store, signing: undefined, clock, log, checkpointIntervalMs: 1000 }),
     keepPayloads: false,
+    policy: compilePolicy(PolicyConfigSchema.parse({})),
+    holds: store,
+    approvals: { ttlMs: 5_000, pollMs: 20, progressIntervalMs: 1_000, elicitation: true },
     recheck: 'on-list',
     recheckIntervalMs: null,
     allowUnknownArguments: false,

@@ -1,9 +1,8 @@
 import { approve, quarantine } from '../../pinning/status.js';
 import { GatewayError } from '../../shared/errors.js';
-import type { Store } from '../../store/index.js';
 import { isDigest } from '../../surface/digest.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
-import { cliActor, EXIT, openAuditSigning, openStore, resolveHome, writeJson } from '../deps.js';
+import { cliActor, EXIT, openStore, signDecisionCheckpoint, writeJson } from '../deps.js';
 
 /** Options of `holdfast approve`. */
 export interface ApproveOptions extends GlobalOptions {
@@ -39,7 +38,7 @@ export async function approveCommand(
       return result.transition;
     });
     const { approved, observed } = outcome;
-    await signCheckpoint(store, options, deps);
+    await signDecisionCheckpoint(store, options, deps);
     if (options.json === true) {
       writeJson(deps, {
         server: name,
@@ -76,7 +75,7 @@ export async function quarantineCommand(
     const record = await store.update(name, (current) =>
       quarantine(current, cliActor(deps.env), { name, now: deps.clock.now() }),
     );
-    await signCheckpoint(store, options, deps);
+    await signDecisionCheckpoint(store, options, deps);
     if (options.json === true) writeJson(deps, { server: name, status: record?.status ?? null });
     else
       deps.stdout.write(
@@ -87,19 +86,6 @@ export async function quarantineCommand(
     return reportFailure(error, deps);
   } finally {
     await store.close();
-  }
-}
-
-/**
- * Signs a checkpoint covering the human's decision just recorded, so it is provable at once. The
- * decision stands either way: a failure to sign is reported, not fatal.
- */
-async function signCheckpoint(store: Store, options: GlobalOptions, deps: CliDeps): Promise<void> {
-  try {
-    await store.addCheckpoint(openAuditSigning(resolveHome(options, deps.env)));
-  } catch (error) {
-    const code = error instanceof GatewayError ? error.code : 'error';
-    deps.stderr.write(`holdfast: recorded, but could not sign an audit checkpoint (${code})\n`);
   }
 }
 

@@ -3,13 +3,18 @@ import { basename, join } from 'node:path';
 
 import type { Transport } from '@modelcontextprotocol/server';
 
+import { MIN_CALLBACK_SECRET_BYTES } from '../../approvals/index.js';
 import { AuditLog } from '../../audit/log.js';
 import { defaultConfig, parseConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { GatewaySession } from '../../gateway/index.js';
+import type { CompiledPolicy } from '../../policy/index.js';
+import { compilePolicy } from '../../policy/index.js';
 import { ConfigError } from '../../shared/errors.js';
 import { ensureHome } from '../../store/index.js';
 import type { JsonObject } from '../../surface/types.js';
+import type { CallbackServer } from '../../transports/http/callback-server.js';
+import { startCallbackServer } from '../../transports/http/callback-server.js';
 import { createHttpUpstream } from '../../transports/http/http-upstream.js';
 import { createChildUpstream } from '../../transports/stdio/child-upstream.js';
 import { openFileHashCache } from '../../transports/stdio/hash-cache.js';
@@ -17,6 +22,9 @@ import { toLaunchProvenance, toRemoteProvenance } from '../../transports/stdio/p
 import { createStdioDownstream } from '../../transports/stdio/stdio-downstream.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
 import { EXIT, openAuditSigning, openStore, resolveHome } from '../deps.js';
+
+/** How often a held request looks for its resolution in the shared store. */
+const HOLD_POLL_MS = 200;
 
 /** Options of `holdfast run`. */
 export interface RunOptions extends GlobalOptions {
@@ -47,11 +55,13 @@ export interface RunIo {
 export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo): Promise<number> {
   const log = (line: string): void => void deps.stderr.write(`holdfast: ${line}\n`);
   let config: Config;
+  let policy: CompiledPolicy;
   try {
     config =
       options.config === undefined
         ? defaultConfig()
         : parseConfig(readFileSync(options.config, 'utf8'), options.config);
+    policy = compilePolicy(config);
   } catch (error) {
     // Fail closed: without a valid configuration nothing is relayed.
     log(
@@ -135,6 +145,35 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
     log(`cannot open the state store: ${(error as Error).message}`);
     return EXIT.FAILURE;
   }
+  let callback: CallbackServer | undefined;
+  const settings = config.approvals.callback;
+  if (settings !== undefined) {
+    const secret = deps.env[settings.secret_env];
+    if (secret === undefined || Buffer.byteLength(secret) < MIN_CALLBACK_SECRET_BYTES) {
+      await store.close();
+      log(
+        `approvals.callback needs a secret of at least ${MIN_CALLBACK_SECRET_BYTES} bytes in $${settings.secret_env}`,
+      );
+      return EXIT.USAGE;
+    }
+    const colon = settings.listen.lastIndexOf(':');
+    try {
+      callback = await startCallbackServer({
+        host: settings.listen.slice(0, colon).replace(/^\[|\]$/g, ''),
+        port: Number(settings.listen.slice(colon + 1)),
+        secret,
+        store,
+        clock: deps.clock,
+        replayWindowS: settings.replay_window,
+        log,
+      });
+    } catch (error) {
+      await store.close();
+      log(`cannot start the approval callback: ${(error as Error).message}`);
+      return EXIT.FAILURE;
+    }
+    log(`approval callback listening on ${callback.url}`);
+  }
   const audit = new AuditLog({
     store,
     signing,
@@ -162,6 +201,14 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
     limits: { maxItems: config.limits.max_items, maxPages: config.limits.max_pages },
     audit,
     keepPayloads: config.audit.keep_payloads,
+    policy,
+    holds: store,
+    approvals: {
+      ttlMs: config.approvals.timeout * 1000,
+      pollMs: HOLD_POLL_MS,
+      progressIntervalMs: config.approvals.progress_interval * 1000,
+      elicitation: config.approvals.elicitation,
+    },
   });
   void io.stopSignal.then((signal) => session.close(`received ${signal}`));
   try {
@@ -169,11 +216,13 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
   } catch (error) {
     log(`could not start: ${(error as Error).message}`);
     await session.close('start failed');
+    await callback?.close();
     await audit.close();
     await store.close();
     return EXIT.FAILURE;
   }
   await session.done;
+  await callback?.close();
   await audit.close();
   await store.close();
   return session.endedByServer ? EXIT.FAILURE : EXIT.OK;

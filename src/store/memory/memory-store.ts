@@ -1,3 +1,10 @@
+import {
+  assertNewHold,
+  expire,
+  resolve,
+  toHoldEvent,
+  toHoldResolvedEvent,
+} from '../../approvals/index.js';
 import { nodeKey, planAppend, planCheckpoint } from '../../audit/append.js';
 import type { AuditEvent, AuditPayload } from '../../audit/entry.js';
 import { parseEntry, toPinEvent } from '../../audit/entry.js';
@@ -5,7 +12,7 @@ import type { NodeReader } from '../../audit/merkle.js';
 import { consistencyProof, inclusionProof, rootFromNodes } from '../../audit/merkle.js';
 import type { PinEvent, ServerRecord } from '../../pinning/types.js';
 import { StoreError } from '../../shared/errors.js';
-import type { PinUpdate, Store, StoredCheckpoint } from '../ports.js';
+import type { Hold, PinUpdate, Store, StoredCheckpoint } from '../ports.js';
 
 /** Options for {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -35,6 +42,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const nodes = new Map<number, Buffer>();
   const checkpoints: StoredCheckpoint[] = [];
   const payloads = new Map<number, AuditPayload>();
+  /** Holds in creation order; nonces with the time they were used. */
+  const holds = new Map<string, Hold>();
+  const nonces = new Map<string, number>();
   let fault: (() => Error) | undefined = options.failWith;
   let auditFault: (() => Error) | undefined;
   let isClosed = false;
@@ -55,6 +65,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       if (payload !== undefined) payloads.set(index, copyPayload(payload));
     }
     return planned.map((p) => p.index);
+  };
+
+  /** Applies the pure step `next` to a stored hold, storing and recording a change. */
+  const stepHold = (id: string, next: (hold: Hold) => Hold): Hold | undefined => {
+    const stored = holds.get(id);
+    if (stored === undefined) return undefined;
+    const changed = next(stored);
+    if (changed === stored) return { ...stored };
+    appendNow([toHoldResolvedEvent(changed)]);
+    holds.set(id, { ...changed });
+    return { ...changed };
   };
 
   /** Runs `op` after the closed and fault checks, turning a throw into a rejection. */
@@ -173,6 +194,52 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
     deletePayload(index) {
       return settle(() => payloads.delete(index));
+    },
+
+    createHold(hold) {
+      return settle(() => {
+        assertNewHold(hold);
+        if (holds.has(hold.id)) throw new RangeError('a hold with this id already exists');
+        const copy = { ...hold };
+        appendNow([toHoldEvent(copy)]);
+        holds.set(copy.id, copy);
+      });
+    },
+    getHold(id) {
+      return settle(() => {
+        const hold = holds.get(id);
+        return hold === undefined ? undefined : { ...hold };
+      });
+    },
+    listHolds(filter = {}) {
+      return settle(() =>
+        [...holds.values()]
+          .filter(
+            (hold) =>
+              (filter.state === undefined || hold.state === filter.state) &&
+              (filter.server === undefined || hold.server === filter.server),
+          )
+          // Array.prototype.sort is stable: equal times stay in creation order.
+          .sort((a, b) => a.createdAt - b.createdAt)
+          .map((hold) => ({ ...hold })),
+      );
+    },
+    resolveHold(id, resolution) {
+      return settle(() => stepHold(id, (hold) => resolve(hold, resolution)));
+    },
+    expireHold(id, at) {
+      return settle(() => stepHold(id, (hold) => expire(hold, at)));
+    },
+    useNonce(nonce, at, forgetBefore) {
+      return settle(() => {
+        if (nonce === '' || !Number.isSafeInteger(at) || !Number.isSafeInteger(forgetBefore)) {
+          throw new RangeError('a nonce needs a value and integer times');
+        }
+        for (const [seen, usedAt] of nonces) if (usedAt < forgetBefore) nonces.delete(seen);
+        if (nonces.has(nonce)) return false;
+        nonces.set(nonce, at);
+        return true;
+      });
     },
 
     close() {

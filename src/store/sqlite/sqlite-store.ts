@@ -12,6 +12,7 @@ import type { PinUpdate, Store } from '../ports.js';
 import type { Settle } from './sqlite-audit.js';
 import { AUDIT_SCHEMA, createSqliteAudit } from './sqlite-audit.js';
 import { CallerError, corrupt, toStoreError } from './sqlite-errors.js';
+import { createSqliteHolds, HOLDS_SCHEMA } from './sqlite-holds.js';
 
 /** Options for {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -65,6 +66,8 @@ const MIGRATIONS: readonly (string | ((db: Database.Database) => void))[] = [
     createSqliteAudit(db, settleNow).appendInTransaction(rows.map(parseEventRow));
     db.exec('DROP TABLE pin_events');
   },
+  // 0.3: the approval queue (held calls) and the nonces of signed approval callbacks.
+  HOLDS_SCHEMA,
 ];
 
 /** Runs a step inside a migration, where faults surface as they are. */
@@ -172,6 +175,7 @@ function createStore(db: Database.Database): Store {
     });
 
   const audit = createSqliteAudit(db, settle);
+  const holds = createSqliteHolds(db, settle, (events) => audit.appendInTransaction(events));
 
   return {
     getServer(name) {
@@ -214,6 +218,7 @@ function createStore(db: Database.Database): Store {
       });
     },
     ...audit.store,
+    ...holds,
     close() {
       if (db.open) db.close();
       return Promise.resolve();

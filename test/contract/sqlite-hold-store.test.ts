@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { StoreError } from '../../src/shared/errors.js';
+import type { Store } from '../../src/store/index.js';
+import { defaultDbPath, openSqliteStore } from '../../src/store/index.js';
+import { sampleHold } from '../support/holds.js';
+import { SAMPLE_TIME } from '../support/records.js';
+
+describe('SQLite hold store', () => {
+  let dir: string;
+  let path: string;
+  const opened: Store[] = [];
+
+  function open(): Store {
+    const store = openSqliteStore({ path });
+    opened.push(store);
+    return store;
+  }
+
+  /** Runs `sql` on a raw connection of its own, as an attacker or a damaged disk would. */
+  function tamper(sql: string): void {
+    const raw = new Database(path);
+    try {
+      raw.pragma('ignore_check_constraints = ON');
+      raw.exec(sql);
+    } finally {
+      raw.close();
+    }
+  }
+
+  async function expectCorrupt(op: () => Promise<unknown>): Promise<void> {
+    const error = await op().then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({ code: 'STORE_CORRUPT' });
+  }
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'holdfast-holds-'));
+    path = defaultDbPath(join(dir, 'home'));
+    await open().createHold(sampleHold());
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps holds and spent nonces when closed and reopened', async () => {
+    await opened[0]?.useNonce('nonce-aaaaaaaaaaaa', SAMPLE_TIME, 0);
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+    const store = open();
+    expect(await store.getHold(sampleHold().id)).toEqual(sampleHold());
+    expect(await store.useNonce('nonce-aaaaaaaaaaaa', SAMPLE_TIME + 1, 0)).toBe(false);
+  });
+
+  it('resolves a hold once across two connections to one file', async () => {
+    const [gateway, cli] = [open(), open()];
+    const approved = await cli.resolveHold(sampleHold().id, {
+      state: 'approved',
+      by: 'cli:alice',
+      at: SAMPLE_TIME + 1,
+    });
+    expect(
+      await gateway.resolveHold(sampleHold().id, {
+        state: 'denied',
+        by: 'callback:bob',
+        at: SAMPLE_TIME + 2,
+      }),
+    ).toEqual(approved);
+    expect(await gateway.getHold(sampleHold().id)).toMatchObject({ state: 'approved' });
+  });
+
+  it('adds the approval tables to a database of the previous schema (migration 3)', async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+    tamper('DROP TABLE holds; DROP TABLE callback_nonces; PRAGMA user_version = 2;');
+    const store = open();
+    expect(await store.listHolds()).toEqual([]);
+    await store.createHold(sampleHold());
+    expect(await store.getHold(sampleHold().id)).toEqual(sampleHold());
+  });
+
+  describe('when a stored hold is damaged', () => {
+    it.each([
+      ['an unknown state', `state = 'maybe'`],
+      ['a malformed argument digest', `args_digest = 'sha256:nope'`],
+      ['a pending hold with a resolver', `resolved_by = 'cli:mallory'`],
+      ['an approved hold without a resolver', `state = 'approved'`],
+      ['a malformed id', `id = 'not-a-hold'`],
+    ])('reports STORE_CORRUPT for %s, and writes nothing', async (_case, set) => {
+      tamper(`UPDATE holds SET ${set}`);
+      const store = open();
+      const raw = new Database(path, { readonly: true });
+      const id = String(raw.prepare('SELECT id FROM holds').pluck().get());
+      raw.close();
+      await expectCorrupt(() => store.getHold(id));
+      await expectCorrupt(() => store.listHolds());
+      await expectCorrupt(() =>
+        store.resolveHold(id, { state: 'approved', by: 'cli:alice', at: SAMPLE_TIME }),
+      );
+      await expectCorrupt(() => store.expireHold(id, SAMPLE_TIME + 10 ** 9));
+      expect((await store.auditHead()).size).toBe(1);
+    });
+  });
+});
