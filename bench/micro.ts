@@ -8,9 +8,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { enableLinearRegExpEngine } from '../src/cli/regexp-engine.js';
 import { decideCall } from '../src/gateway/gate.js';
 import { createArgumentValidator } from '../src/pinning/arguments.js';
 import type { ServerRecord } from '../src/pinning/types.js';
+import { compilePolicy, evaluatePolicy, PolicyConfigSchema } from '../src/policy/index.js';
 import { defaultDbPath, openSqliteStore } from '../src/store/index.js';
 import { computeSurfaceDigests, profileDigest } from '../src/surface/digest.js';
 import { canonicalize } from '../src/surface/jcs.js';
@@ -298,5 +300,70 @@ export async function runMicro(options: MicroOptions): Promise<MicroResults> {
     await store.close();
     rmSync(home, { recursive: true, force: true });
   }
+  results.push(...(await measurePolicy(options)));
   return { results, corpus };
+}
+
+/**
+ * Policy evaluation per call (DESIGN §14: ≤ 10 µs for 100 rules): 100 rules of mixed shapes
+ * (server and tool globs, JSONPath conditions with regex, contains, in, cidr_match, gt) plus an
+ * egress deny list, against typical call arguments. The measured request matches none of the
+ * rules, so every rule is tried: the worst case for first-match evaluation.
+ */
+async function measurePolicy(options: MicroOptions): Promise<MicroResult[]> {
+  enableLinearRegExpEngine(); // as the CLI does at start-up: rule regexes need it
+  const ops = [
+    { op: 'regex', value: '^https?://internal[.]' },
+    { op: 'contains', value: 'BEGIN RSA PRIVATE KEY' },
+    { op: 'in', value: ['root', 'admin', 'sudo'] },
+    { op: 'cidr_match', value: ['10.0.0.0/8', '192.168.0.0/16'] },
+    { op: 'gt', value: 10_000 },
+  ];
+  const rules = Array.from({ length: 100 }, (_, i) => ({
+    id: `rule-${i}`,
+    match: {
+      server: i % 3 === 0 ? 'notes' : `server-${i % 7}-*`,
+      tool: i % 2 ? 'search_*' : `tool_${i}`,
+    },
+    args_match: [{ path: i % 4 === 0 ? '$..url' : `$.field_${i % 5}`, ...ops[i % ops.length] }],
+    verdict: i % 2 ? 'deny' : 'pending_approval',
+    reason: `benchmark rule ${i}`,
+  }));
+  const policy = compilePolicy(PolicyConfigSchema.parse({ rules }));
+  const withEgress = compilePolicy(
+    PolicyConfigSchema.parse({
+      rules,
+      egress: { deny: ['169.254.0.0/16', '*.exfil.example', 'metadata.google.internal'] },
+    }),
+  );
+  const request = {
+    server: 'notes',
+    method: 'tools/call',
+    name: 'search_notes',
+    args: {
+      query: 'quarterly report for the garden club',
+      limit: 20,
+      url: 'https://notes.example/search?q=garden',
+      filters: { tags: ['garden', 'club'], since: '2026-01-01' },
+    },
+    definitionDigest: `sha256:${'ab'.repeat(32)}`,
+  };
+  for (const p of [policy, withEgress]) {
+    const decision = evaluatePolicy(p, request);
+    if (decision.ruleId !== 'default') throw new Error(`a rule matched: ${decision.ruleId}`);
+  }
+  return [
+    await measure(
+      'evaluatePolicy (100 rules)',
+      'search_notes, no rule matches (all tried)',
+      () => evaluatePolicy(policy, request),
+      options,
+    ),
+    await measure(
+      'evaluatePolicy (100 rules + egress scan)',
+      'the same, with a 3-entry egress deny list',
+      () => evaluatePolicy(withEgress, request),
+      options,
+    ),
+  ];
 }

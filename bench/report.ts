@@ -526,7 +526,10 @@ export function renderMarkdown(report: BenchReport): string {
       '- `parseStrictJson`, `canonicalize`, `computeSurfaceDigests`: paid per `tools/list` (and per',
       '  call with `--recheck every-call`), not per ordinary call.',
       '- `checkUpstreamText`, `store.getStatus`, `decideCall`: paid on every `tools/call`.',
+      '- `evaluatePolicy`: paid on every gated request when rules are configured. The request',
+      '  matches no rule, so all 100 are tried (the worst case of first-match evaluation).',
       '',
+      ...policyVerdict(report.micro),
     );
     const split = perCallSplit(report);
     if (split !== undefined) out.push(split, '');
@@ -556,4 +559,21 @@ export function renderMarkdown(report: BenchReport): string {
     '',
   );
   return out.join('\n');
+}
+
+/** The policy budget line (DESIGN §14: evaluation ≤ 10 µs for 100 rules). */
+function policyVerdict(micro: MicroResults): string[] {
+  const rules = micro.results.find((r) => r.name === 'evaluatePolicy (100 rules)');
+  const egress = micro.results.find((r) => r.name === 'evaluatePolicy (100 rules + egress scan)');
+  if (rules === undefined) return [];
+  const verdict = rules.usPerOp <= 10 ? 'PASS' : 'FAIL';
+  const lines = [
+    `Policy evaluation, 100 rules: ${rules.usPerOp.toFixed(2)} µs (budget ≤ 10 µs): ${verdict}.`,
+  ];
+  if (egress !== undefined) {
+    lines.push(
+      `With an egress deny list every string of the arguments is also scanned for hosts: ${egress.usPerOp.toFixed(2)} µs (no separate budget).`,
+    );
+  }
+  return [...lines, ''];
 }

@@ -1,5 +1,7 @@
 import { parse } from 'yaml';
 
+import type { CompiledPolicy } from '../policy/index.js';
+import { compilePolicy } from '../policy/index.js';
 import { ConfigError } from '../shared/errors.js';
 import type { Config } from './schema.js';
 import { ConfigSchema } from './schema.js';
@@ -38,4 +40,13 @@ export function parseConfig(text: string, source: string): Config {
 /** The configuration used when no file is given. */
 export function defaultConfig(): Config {
   return ConfigSchema.parse({});
+}
+
+/**
+ * The configuration's rules, compiled, with the argument depth bound matching the message depth
+ * limit (`limits.max_depth`), so anything that parsed can be evaluated.
+ * @throws ConfigError listing every problem in the rules at once.
+ */
+export function compileConfiguredPolicy(config: Config): CompiledPolicy {
+  return compilePolicy(config, { limits: { maxArgumentDepth: config.limits.max_depth } });
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import { verifies } from '../../test/requirements.js';
 import type { JsonObject, JsonValue } from '../surface/types.js';
 import { evaluatePolicy } from './evaluate.js';
 import { explainPolicy } from './explain.js';
@@ -25,7 +26,7 @@ function request(args: JsonValue): PolicyRequest {
 }
 
 describe('evaluatePolicy properties', () => {
-  it('not: true negates a condition exactly', () => {
+  it(verifies('policy:operators', 'not: true negates a condition exactly'), () => {
     fc.assert(
       fc.property(fc.constantFrom(...CONDITIONS), json, (condition, args) => {
         const rule = (not: boolean) =>

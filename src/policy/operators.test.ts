@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import { verifies } from '../../test/requirements.js';
 import { ConfigError } from '../shared/errors.js';
 import type { JsonValue } from '../surface/types.js';
 import { isJsonEqual } from './json-equal.js';
@@ -137,7 +138,7 @@ describe('createOperatorTest', () => {
   });
 
   describe('properties', () => {
-    it('eq holds exactly when the canonical forms are equal', () => {
+    it(verifies('policy:operators', 'eq holds exactly when the canonical forms are equal'), () => {
       fc.assert(
         fc.property(jsonValue, jsonValue, (a, b) => {
           expect(test('eq', a, b)).toBe(isJsonEqual(a, b));
@@ -147,7 +148,7 @@ describe('createOperatorTest', () => {
       );
     });
 
-    it('in holds exactly when some element is eq', () => {
+    it(verifies('policy:operators', 'in holds exactly when some element is eq'), () => {
       const small = fc.oneof(
         fc.integer({ min: -3, max: 3 }),
         fc.constantFrom('a', 'b', null, true),
@@ -165,38 +166,47 @@ describe('createOperatorTest', () => {
       );
     });
 
-    it('gt and lt agree with numeric comparison and reject non-numbers', () => {
-      fc.assert(
-        fc.property(
-          fc.double({ noNaN: true, noDefaultInfinity: true }),
-          jsonValue,
-          (bound, node) => {
-            const isNumber = typeof node === 'number';
-            expect(test('gt', bound, node)).toBe(isNumber && node > bound);
-            expect(test('lt', bound, node)).toBe(isNumber && node < bound);
-          },
-        ),
-        { numRuns: 300 },
-      );
-    });
+    it(
+      verifies(
+        'policy:operators',
+        'gt and lt agree with numeric comparison and reject non-numbers',
+      ),
+      () => {
+        fc.assert(
+          fc.property(
+            fc.double({ noNaN: true, noDefaultInfinity: true }),
+            jsonValue,
+            (bound, node) => {
+              const isNumber = typeof node === 'number';
+              expect(test('gt', bound, node)).toBe(isNumber && node > bound);
+              expect(test('lt', bound, node)).toBe(isNumber && node < bound);
+            },
+          ),
+          { numRuns: 300 },
+        );
+      },
+    );
 
-    it('cidr_match agrees with a naive bit-mask check for IPv4', () => {
-      const toInt = (o: number[]) => o.reduce((acc, b) => acc * 256 + b, 0);
-      fc.assert(
-        fc.property(
-          fc.ipV4(),
-          fc.ipV4(),
-          fc.integer({ min: 0, max: 32 }),
-          (address, base, bits) => {
-            const a = toInt(address.split('.').map(Number));
-            const b = toInt(base.split('.').map(Number));
-            const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-            const expected = (a & mask) >>> 0 === (b & mask) >>> 0;
-            expect(test('cidr_match', `${base}/${bits}`, address)).toBe(expected);
-          },
-        ),
-        { numRuns: 500 },
-      );
-    });
+    it(
+      verifies('policy:operators', 'cidr_match agrees with a naive bit-mask check for IPv4'),
+      () => {
+        const toInt = (o: number[]) => o.reduce((acc, b) => acc * 256 + b, 0);
+        fc.assert(
+          fc.property(
+            fc.ipV4(),
+            fc.ipV4(),
+            fc.integer({ min: 0, max: 32 }),
+            (address, base, bits) => {
+              const a = toInt(address.split('.').map(Number));
+              const b = toInt(base.split('.').map(Number));
+              const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+              const expected = (a & mask) >>> 0 === (b & mask) >>> 0;
+              expect(test('cidr_match', `${base}/${bits}`, address)).toBe(expected);
+            },
+          ),
+          { numRuns: 500 },
+        );
+      },
+    );
   });
 });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 
-import { defaultConfig, parseConfig } from '../../config/load.js';
+import { compileConfiguredPolicy, defaultConfig, parseConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import type { CompiledPolicy, PolicyExplanation, RuleTrace } from '../../policy/index.js';
-import { compilePolicy, explainPolicy } from '../../policy/index.js';
+import { explainPolicy } from '../../policy/index.js';
 import { ConfigError } from '../../shared/errors.js';
 import type { JsonValue } from '../../surface/types.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
@@ -37,7 +37,7 @@ function load(
       options.config === undefined
         ? defaultConfig()
         : parseConfig(readFileSync(options.config, 'utf8'), options.config);
-    return { config, policy: compilePolicy(config) };
+    return { config, policy: compileConfiguredPolicy(config) };
   } catch (error) {
     if (error instanceof ConfigError) {
       const issues =

@@ -5,11 +5,10 @@ import type { Transport } from '@modelcontextprotocol/server';
 
 import { MIN_CALLBACK_SECRET_BYTES } from '../../approvals/index.js';
 import { AuditLog } from '../../audit/log.js';
-import { defaultConfig, parseConfig } from '../../config/load.js';
+import { compileConfiguredPolicy, defaultConfig, parseConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { GatewaySession } from '../../gateway/index.js';
 import type { CompiledPolicy } from '../../policy/index.js';
-import { compilePolicy } from '../../policy/index.js';
 import { ConfigError } from '../../shared/errors.js';
 import { ensureHome } from '../../store/index.js';
 import type { JsonObject } from '../../surface/types.js';
@@ -61,7 +60,7 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
       options.config === undefined
         ? defaultConfig()
         : parseConfig(readFileSync(options.config, 'utf8'), options.config);
-    policy = compilePolicy(config);
+    policy = compileConfiguredPolicy(config);
   } catch (error) {
     // Fail closed: without a valid configuration nothing is relayed.
     log(
