@@ -4,8 +4,7 @@
  * written refuses instead (I3); a SIGKILL loses nothing delivered; tampering is found and located.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -20,30 +19,13 @@ import {
   storedEntry,
   tamper,
 } from '../support/audit.js';
+import { createTempDir } from '../support/compare.js';
 import { createTempHome, runCli } from '../support/holdfast.js';
 import type { RawHoldfast } from '../support/raw-client.js';
 import { spawnHoldfast } from '../support/raw-client.js';
+import { callsReceived } from '../support/received.js';
 
 const NEEDLE = 'needle-4f1c9e-secret-argument';
-
-function scratch(): { dir: string; [Symbol.dispose](): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'holdfast-audit-'));
-  return { dir, [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-function callsReceived(file: string): unknown[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as { method?: string })
-    .filter((m) => m.method === 'tools/call');
-}
 
 async function callSearch(gw: RawHoldfast, id: string, query: unknown) {
   await gw.send({
@@ -144,7 +126,7 @@ describe('audit log of a gateway session', () => {
     ),
     async () => {
       using home = createTempHome();
-      using dir = scratch();
+      using dir = createTempDir('holdfast-e2e-');
       const config = join(dir.dir, 'holdfast.yaml');
       writeFileSync(config, 'audit:\n  keep_payloads: true\n');
       await session(home.home, (gw) => callSearch(gw, 'p1', NEEDLE).then(() => undefined), {
@@ -184,7 +166,7 @@ describe('when the audit log cannot be written', () => {
     ),
     async () => {
       using home = createTempHome();
-      using dir = scratch();
+      using dir = createTempDir('holdfast-e2e-');
       const recordFile = join(dir.dir, 'received.jsonl');
       await session(home.home, () => Promise.resolve()); // baseline the server first
 
@@ -385,7 +367,7 @@ describe('tampering with the stored log', () => {
 
   it('writes receipts that verify, and rejects a receipt for a changed entry', async () => {
     using home = createTempHome();
-    using dir = scratch();
+    using dir = createTempDir('holdfast-e2e-');
     await loggedHome(home.home);
     const receipt = join(dir.dir, 'r.tlog-proof');
     const made = runCli(['audit', 'receipt', '4', '--out', receipt], home.home);

@@ -5,7 +5,7 @@
  * garbage-writing servers give the client a clear error and stderr an explanation, forward nothing
  * unchecked and do not crash the gateway; the server child is cleaned up on EOF and SIGTERM.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it, vi } from 'vitest';
@@ -19,31 +19,12 @@ import {
   spawnHoldfast,
   tryParse,
 } from '../support/raw-client.js';
+import { callsReceived, recorded } from '../support/received.js';
 import type { RugpullConfig } from '../support/rugpull-config.js';
 import { rugpullCommand } from '../support/rugpull-config.js';
 
 /** Bound on waiting for a process to disappear after its parent was told to stop. */
 const GONE_WITHIN_MS = 10_000;
-
-interface Recorded {
-  kind: 'request' | 'notification';
-  method: string;
-  params?: { name?: string; arguments?: Record<string, unknown> };
-}
-
-/** What the server recorded (one JSON line per message it received). */
-function recorded(file: string): Recorded[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as Recorded);
-}
-
-/** The `tools/call` requests that reached the server. */
-function callsReceived(file: string): Recorded[] {
-  return recorded(file).filter((entry) => entry.method === 'tools/call');
-}
 
 interface ToolResult {
   content?: unknown;

@@ -2,8 +2,7 @@
  * Per-call policy and approval holds through `holdfast run` with a real server (DESIGN §6, §9):
  * what the server actually receives proves what was denied, redacted, held and released.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { signCallback } from '../../src/approvals/index.js';
 import { verifies } from '../requirements.js';
 import { auditEntries } from '../support/audit.js';
+import { createTempDir } from '../support/compare.js';
 import { memoryServer } from '../support/compare.js';
 import type { Connected } from '../support/holdfast.js';
 import {
@@ -20,36 +20,13 @@ import {
   runCli,
   runCliJson,
 } from '../support/holdfast.js';
+import type { Recorded } from '../support/received.js';
+import { callsReceived } from '../support/received.js';
 
 interface ToolResult {
   content?: unknown;
   isError?: boolean;
   _meta?: Record<string, unknown>;
-}
-
-interface Received {
-  method?: string;
-  params?: { name?: string; arguments?: Record<string, unknown> };
-}
-
-function scratch(): { dir: string; [Symbol.dispose](): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'holdfast-policy-'));
-  return { dir, [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** The tools/call requests the server received, in order. */
-function callsReceived(file: string): Received[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as Received)
-    .filter((m) => m.method === 'tools/call');
 }
 
 async function call(c: Connected, name: string, args: Record<string, unknown>, timeout = 20_000) {
@@ -69,7 +46,7 @@ async function connect(
   dir: string,
   yaml: string,
   extra: Partial<Parameters<typeof connectThroughHoldfast>[0]> = {},
-): Promise<Connected & { serverGot: () => Received[] }> {
+): Promise<Connected & { serverGot: () => Recorded[] }> {
   const config = join(dir, 'holdfast.yaml');
   writeFileSync(config, yaml);
   const recordFile = join(dir, 'received.jsonl');
@@ -93,7 +70,7 @@ describe('per-call rules', () => {
     ),
     async () => {
       using home = createTempHome();
-      using dir = scratch();
+      using dir = createTempDir('holdfast-e2e-');
       await using c = await connect(
         home.home,
         dir.dir,
@@ -133,7 +110,7 @@ describe('per-call rules', () => {
     verifies('policy:egress', 'denies a denied host hidden in nested and encoded forms'),
     async () => {
       using home = createTempHome();
-      using dir = scratch();
+      using dir = createTempDir('holdfast-e2e-');
       await using c = await connect(
         home.home,
         dir.dir,
@@ -166,7 +143,7 @@ describe('per-call rules', () => {
 
   it('denies a denied host nested deep in the arguments of a real server (server-memory)', async () => {
     using home = createTempHome();
-    using dir = scratch();
+    using dir = createTempDir('holdfast-e2e-');
     const config = join(dir.dir, 'holdfast.yaml');
     writeFileSync(config, 'egress:\n  deny: ["169.254.0.0/16"]\n');
     await using c = await connectThroughHoldfast({
@@ -194,7 +171,7 @@ describe('per-call rules', () => {
     ),
     async () => {
       using home = createTempHome();
-      using dir = scratch();
+      using dir = createTempDir('holdfast-e2e-');
       await using c = await connect(
         home.home,
         dir.dir,
@@ -223,7 +200,7 @@ describe('per-call rules', () => {
     ),
     async () => {
       using home = createTempHome();
-      using dir = scratch();
+      using dir = createTempDir('holdfast-e2e-');
       await using c = await connect(
         home.home,
         dir.dir,
@@ -274,7 +251,7 @@ describe('held calls', () => {
     ),
     async () => {
       using home = createTempHome();
-      using dir = scratch();
+      using dir = createTempDir('holdfast-e2e-');
       await using c = await connect(home.home, dir.dir, HOLD_EMAIL);
       const pending = call(c, 'send_email', { to: 'a@b.example', subject: 's', body: 'b' });
       const id = await pendingHold(home.home);
@@ -295,7 +272,7 @@ describe('held calls', () => {
 
   it(verifies('holds:expiry', 'denies a held call nobody approved when it expires'), async () => {
     using home = createTempHome();
-    using dir = scratch();
+    using dir = createTempDir('holdfast-e2e-');
     await using c = await connect(home.home, dir.dir, `approvals: { timeout: 1 }\n${HOLD_EMAIL}`);
     const result = await call(c, 'send_email', { to: 'a@b.example', subject: 's', body: 'b' });
     expect(denial(result).code).toBe('HOLD_EXPIRED');
@@ -309,7 +286,7 @@ describe('held calls', () => {
     ),
     async () => {
       using home = createTempHome();
-      using dir = scratch();
+      using dir = createTempDir('holdfast-e2e-');
       const secret = 'k'.repeat(48);
       await using c = await connect(
         home.home,
@@ -377,7 +354,7 @@ ${HOLD_EMAIL}`,
     ),
     async () => {
       using home = createTempHome();
-      using dir = scratch();
+      using dir = createTempDir('holdfast-e2e-');
       const asked: string[] = [];
       await using c = await connect(home.home, dir.dir, HOLD_EMAIL, {
         server: { recordFile: join(dir.dir, 'received.jsonl') },
@@ -399,7 +376,7 @@ ${HOLD_EMAIL}`,
 
   it('keeps a client that asked for progress informed while the call is held', async () => {
     using home = createTempHome();
-    using dir = scratch();
+    using dir = createTempDir('holdfast-e2e-');
     await using c = await connect(
       home.home,
       dir.dir,
@@ -426,7 +403,7 @@ ${HOLD_EMAIL}`,
 describe('the same gate for prompts and resources', () => {
   it('denies prompts/get and resources/read by rule, before they reach the server', async () => {
     using home = createTempHome();
-    using dir = scratch();
+    using dir = createTempDir('holdfast-e2e-');
     await using c = await connect(
       home.home,
       dir.dir,
@@ -458,7 +435,7 @@ describe('the same gate for prompts and resources', () => {
 describe('holdfast policy test', () => {
   it('names the deciding rule and why the rules before it did not match', () => {
     using home = createTempHome();
-    using dir = scratch();
+    using dir = createTempDir('holdfast-e2e-');
     const config = join(dir.dir, 'holdfast.yaml');
     writeFileSync(
       config,
@@ -507,7 +484,7 @@ describe('a configuration that does not load', () => {
     ),
     () => {
       using home = createTempHome();
-      using dir = scratch();
+      using dir = createTempDir('holdfast-e2e-');
       const config = join(dir.dir, 'bad.yaml');
       writeFileSync(
         config,
