@@ -446,8 +446,12 @@ export async function runAudit(options: AuditOptions): Promise<AuditResults> {
       const selectNode = reader
         .prepare<[number], Buffer>('SELECT hash FROM audit_nodes WHERE id = ?')
         .pluck();
+      // Leaf hashes live in the entry rows; interior nodes in audit_nodes (sqlite-audit.ts).
+      const selectLeaf = reader
+        .prepare<[number], Buffer>('SELECT leaf FROM audit_entries WHERE idx = ?')
+        .pluck();
       const readNode: NodeReader = (level, index) => {
-        const hash = selectNode.get(nodeKey(level, index));
+        const hash = level === 0 ? selectLeaf.get(index) : selectNode.get(nodeKey(level, index));
         if (hash === undefined) throw new Error(`node ${level}/${index} is missing`);
         return hash;
       };

@@ -414,7 +414,7 @@ function auditMarkdown(audit: AuditResults): string[] {
     '`synchronous=FULL`) in a fresh temporary directory, removed afterwards. The entries are the ones',
     'the gateway writes per `tools/call`, a `call` decision and its `result`, made by',
     '`toDecisionEvent` / `toResultEvent` (salted digests; `audit.keep_payloads` off, so each entry also',
-    `stores its 16-byte salt in the payload table); they average ${fixed(audit.entryBytes, 0)} bytes. There is no direct path`,
+    `stores its 16-byte salt in its own row); they average ${fixed(audit.entryBytes, 0)} bytes. There is no direct path`,
     'to compare with here: these are absolute numbers against the absolute budgets of DESIGN §14.',
     `Load average (1/5/15 min): ${load(audit.loadStart)} at the start of this part, ${load(audit.loadEnd)} at its end; it took ${fixed(audit.wallMs / 1000, 0)} s.`,
     `For scale, one SHA-256 over ${fixed(audit.entryBytes, 0)} bytes (\`createHash\`) took ${fixed(audit.sha256Us, 2)} µs of CPU on this machine in this run.`,

@@ -1,8 +1,9 @@
 /**
- * The audit entries the gateway writes per request (docs/audit-log.md §3): a decision before
+ * The audit entries the gateway writes per request (docs/audit-log.md §1): a decision before
  * anything is forwarded or refused, and the result before it reaches the client (I4). Arguments and
- * results appear only as salted digests; the raw values go to the redactable payload table, and
- * only when `audit.keep_payloads` is on.
+ * results appear only as salted digests. The salt is stored beside the entry (deleting it makes
+ * the digest unlinkable); the raw value is kept in the redactable payload table only when
+ * `audit.keep_payloads` is on.
  */
 import type { AuditEvent, AuditPayload, AuditValue } from '../audit/entry.js';
 import { createSalt, saltedDigest, toAuditLabel } from '../audit/entry.js';

@@ -30,7 +30,8 @@ export interface HoldHookContext {
   store: HoldStore;
   clock: Clock;
   canElicit: () => boolean;
-  isClosed: () => boolean;
+  /** Why nobody waits for this request's answer any more, if so (see HoldWaitOptions). */
+  abandoned: () => string | undefined;
   /** Sends a request to the client on the gateway's own behalf and resolves with its result. */
   askClient: (method: string, params: JsonObject) => Promise<JsonObject>;
   sendClient: (message: JSONRPCMessage) => Promise<void>;
@@ -63,7 +64,7 @@ export function createHoldHooks(
     ttlMs: approvals.ttlMs,
     pollMs: approvals.pollMs,
     progressIntervalMs: approvals.progressIntervalMs,
-    isClosed: context.isClosed,
+    abandoned: context.abandoned,
     elicit:
       approvals.elicitation && context.canElicit() ? (hold) => askUser(hold, context) : undefined,
     progress:

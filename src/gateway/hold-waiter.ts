@@ -24,13 +24,16 @@ export interface HoldWaitOptions {
   elicit: ((hold: Hold) => Promise<boolean | undefined>) | undefined;
   /** Tells a client that asked for progress that the call is still waiting. */
   progress: ((step: number, message: string) => Promise<void>) | undefined;
-  /** True once the session is gone: stop waiting (the hold then expires on its own). */
-  isClosed: () => boolean;
+  /**
+   * Why nobody is waiting for the answer any more (`client-cancelled`, `session-closed`), or
+   * undefined while someone is. An abandoned hold is denied at once, so it never runs later.
+   */
+  abandoned: () => string | undefined;
 }
 
 /**
- * Stores a new hold for `input` and waits until it is resolved or expires. Returns the hold in its
- * final state (`approved`, `denied` or `expired`), or as last seen when the session closed first.
+ * Stores a new hold for `input` and waits until it is resolved, expires, or is abandoned (then it
+ * is denied). Returns the hold in its final state: `approved`, `denied` or `expired`.
  * @throws StoreError when the hold cannot be stored (the caller denies: I3).
  */
 export async function awaitHold(input: HoldInput, options: HoldWaitOptions): Promise<Hold> {
@@ -44,7 +47,14 @@ export async function awaitHold(input: HoldInput, options: HoldWaitOptions): Pro
   let current = created;
   let step = 0;
   let nextProgress = clock.now() + options.progressIntervalMs;
-  while (current.state === 'pending' && !options.isClosed()) {
+  while (current.state === 'pending') {
+    const gone = options.abandoned();
+    if (gone !== undefined) {
+      return (
+        (await store.resolveHold(created.id, { state: 'denied', by: gone, at: clock.now() })) ??
+        current
+      );
+    }
     await sleep(options.pollMs);
     const now = clock.now();
     try {

@@ -94,7 +94,14 @@ export class RequestGate {
         : isHeld
           ? { kind: 'hold' }
           : { kind: 'allow' };
-    const recorded = await this.#record(request, decision, checked.definition, outcome?.decision);
+    // A sanitized request is recorded as forwarded: the redacted values never reach the log.
+    const forwarded = outcome?.action.kind === 'forward' ? outcome.action.params : undefined;
+    const recorded = await this.#record(
+      forwarded === undefined ? request : { ...request, params: forwarded },
+      decision,
+      checked.definition,
+      outcome?.decision,
+    );
     const ruleId = outcome?.decision.ruleId ?? null;
     if (denial !== undefined) return { kind: 'deny', ...denial, ruleId };
     if (recorded === undefined) return auditDenial();
@@ -185,7 +192,9 @@ export class RequestGate {
       const message =
         hold.state === 'expired'
           ? `nobody approved this request before hold ${hold.id} expired`
-          : `a human denied this request (hold ${hold.id})`;
+          : hold.resolvedBy === 'client-cancelled' || hold.resolvedBy === 'session-closed'
+            ? `the request was abandoned while held (${hold.resolvedBy}); hold ${hold.id} is denied`
+            : `a human denied this request (hold ${hold.id})`;
       return deny(code, message, ruleId);
     }
     // Approval binds to what was reviewed (I6): the definition must still be the approved one.

@@ -83,6 +83,8 @@ export class GatewaySession {
   readonly #gate: RequestGate;
   /** Client requests forwarded upstream, so each one always gets an answer. */
   readonly #clientRequests = new Map<RequestId, Forwarded>();
+  /** Requests the client cancelled while the gate was still deciding them (held calls). */
+  readonly #cancelled = new Set<RequestId>();
   /** Identifies this session's entries in the audit log. */
   readonly #sessionId = createId('ses');
   #clientCapabilities: JsonObject = {};
@@ -126,7 +128,12 @@ export class GatewaySession {
           store: options.holds,
           clock: options.clock,
           canElicit: () => isJsonObject(this.#clientCapabilities['elicitation']),
-          isClosed: () => this.#closed,
+          abandoned: () =>
+            this.#closed
+              ? 'session-closed'
+              : this.#cancelled.has(request.id)
+                ? 'client-cancelled'
+                : undefined,
           askClient: (method, params) => this.#clientRequester.request(method, params),
           sendClient: (notification) => this.#sendClient(notification),
         }),
@@ -196,6 +203,9 @@ export class GatewaySession {
               ? this.#clientRequests.get(cancelled)
               : undefined;
           if (forwarded !== undefined) forwarded.isCancelled = true;
+          else if (typeof cancelled === 'string' || typeof cancelled === 'number') {
+            this.#cancelled.add(cancelled);
+          }
         }
         const sent = this.#sendUpstream(message);
         // Start verifying before awaiting, so requests right behind this one wait for the probe.
@@ -227,6 +237,7 @@ export class GatewaySession {
     if (m.method === 'ping') return this.#forward(m, message, undefined);
     if (ALWAYS_ALLOWED.has(m.method)) return this.#forwardRecorded(m, message);
     const outcome = await this.#gate.decide(m);
+    this.#cancelled.delete(m.id);
     if (outcome.kind === 'forward') {
       const relayed =
         outcome.params === undefined

@@ -23,7 +23,7 @@ import type {
   CompiledRule,
   PolicyLimits,
 } from './rule.js';
-import { VERDICTS } from './rule.js';
+import { DEFAULT_RULE_ID, EGRESS_RULE_ID, LIMITS_RULE_ID, VERDICTS } from './rule.js';
 
 const RULE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -66,6 +66,13 @@ const RuleSchema = z
       .describe('Apply only while the pinned definition digest is this.'),
   })
   .strict();
+
+/** Rule ids Holdfast uses for its own decisions, so a decision's `ruleId` is never ambiguous. */
+const RESERVED_RULE_IDS: ReadonlySet<string> = new Set([
+  EGRESS_RULE_ID,
+  LIMITS_RULE_ID,
+  DEFAULT_RULE_ID,
+]);
 
 /** The policy keys of the configuration file, to spread into the configuration schema. */
 export const POLICY_CONFIG_SHAPE = {
@@ -185,6 +192,12 @@ export function compilePolicy(
   }
   const firstUse = new Map<string, number>();
   config.rules.forEach((rule, i) => {
+    if (RESERVED_RULE_IDS.has(rule.id)) {
+      issues.push({
+        path: `rules.${i}.id`,
+        message: `"${rule.id}" is reserved for Holdfast's own decisions (egress, limits, default)`,
+      });
+    }
     const first = firstUse.get(rule.id);
     if (first === undefined) firstUse.set(rule.id, i);
     else issues.push({ path: `rules.${i}.id`, message: `duplicate id (also rules.${first}.id)` });

@@ -374,6 +374,31 @@ ${HOLD_EMAIL}`,
     },
   );
 
+  it('denies a held call the client cancelled, so a later approval cannot run it', async () => {
+    using home = createTempHome();
+    using dir = createTempDir('holdfast-e2e-');
+    await using c = await connect(home.home, dir.dir, HOLD_EMAIL);
+    const controller = new AbortController();
+    const pending = c.client.request(
+      {
+        method: 'tools/call',
+        params: { name: 'send_email', arguments: { to: 'a@b.example', subject: 's', body: 'b' } },
+      },
+      { timeout: 20_000, signal: controller.signal },
+    );
+    const id = await pendingHold(home.home);
+    controller.abort('changed my mind');
+    await expect(pending).rejects.toThrow();
+    for (let i = 0; i < 100; i++) {
+      const { holds } = runCliJson<{ holds: unknown[] }>(['pending'], home.home);
+      if (holds.length === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(runCliJson<{ holds: unknown[] }>(['pending'], home.home).holds).toEqual([]);
+    expect(runCli(['resolve', id, '--approve'], home.home).code).toBe(3);
+    expect(c.serverGot()).toEqual([]);
+  });
+
   it('keeps a client that asked for progress informed while the call is held', async () => {
     using home = createTempHome();
     using dir = createTempDir('holdfast-e2e-');

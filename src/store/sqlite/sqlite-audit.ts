@@ -19,6 +19,11 @@ export const AUDIT_SCHEMA = `
   CREATE TABLE audit_checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL) STRICT;
   CREATE TABLE audit_payloads (idx INTEGER PRIMARY KEY, body TEXT NOT NULL) STRICT;`;
 
+/** Interior nodes at this level and above are cached in memory once read. */
+const CACHED_LEVEL = 6;
+/** At most this many cached nodes (32 bytes each): enough for 2^30 entries at level 6 and up. */
+const MAX_CACHED_NODES = 1 << 20;
+
 /** Runs `op` on the open database, mapping faults to StoreError (see sqlite-store.ts). */
 export type Settle = <T>(operation: string, op: () => T) => Promise<T>;
 
@@ -79,8 +84,22 @@ export function createSqliteAudit(db: Database.Database, settle: Settle): Sqlite
 
   const readNode: NodeReader = (level, index) => {
     const hash = level === 0 ? selectLeaf.get(index) : selectNode.get(nodeKey(level, index));
-    if (!(hash instanceof Uint8Array))
+    if (!(hash instanceof Buffer)) {
       throw corrupt(`audit log: tree node ${level}/${index} is missing`);
+    }
+    return hash;
+  };
+  // For proofs only: interior nodes high in the tree never change once written and are few (one
+  // per 2^level entries), so they are kept after the first read and a proof reads only its lower
+  // siblings from the file. Appends and checkpoint signing always read the file itself.
+  const upper = new Map<number, Buffer>();
+  const readProofNode: NodeReader = (level, index) => {
+    if (level < CACHED_LEVEL) return readNode(level, index);
+    const key = nodeKey(level, index);
+    const cached = upper.get(key);
+    if (cached !== undefined) return cached;
+    const hash = Buffer.from(readNode(level, index));
+    if (upper.size < MAX_CACHED_NODES) upper.set(key, hash);
     return hash;
   };
   const size = (): number => selectSize.get() ?? 0;
@@ -148,13 +167,17 @@ export function createSqliteAudit(db: Database.Database, settle: Settle): Sqlite
       );
     },
     inclusionProof(index, treeSize) {
-      return settle('audit read', () => readTx(() => inclusionProof(index, treeSize, readNode)));
+      return settle('audit read', () =>
+        readTx(() => inclusionProof(index, treeSize, readProofNode)),
+      );
     },
     consistencyProof(size1, size2) {
-      return settle('audit read', () => readTx(() => consistencyProof(size1, size2, readNode)));
+      return settle('audit read', () =>
+        readTx(() => consistencyProof(size1, size2, readProofNode)),
+      );
     },
     rootAt(treeSize) {
-      return settle('audit read', () => readTx(() => rootFromNodes(treeSize, readNode)));
+      return settle('audit read', () => readTx(() => rootFromNodes(treeSize, readProofNode)));
     },
     listCheckpoints() {
       return settle('audit read', () => selectCheckpoints.all().map(toCheckpoint));
