@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { AuditError } from '../shared/errors.js';
+import { expectAuditError } from '../../test/support/audit-error.js';
 import {
   type Checkpoint,
   formatCheckpoint,
@@ -27,17 +27,6 @@ const KAT_CHECKPOINT =
 /** The example in c2sp.org/tlog-checkpoint ("Transparency Log Checkpoints"). */
 const SPEC_BODY =
   'example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n';
-
-function expectAuditError(fn: () => unknown, code: AuditError['code']): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(AuditError);
-  expect((caught as AuditError).code).toBe(code);
-}
 
 const ROOT = Buffer.alloc(32, 7);
 const ROOT_B64 = ROOT.toString('base64');

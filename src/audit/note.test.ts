@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 
 import { describe, expect, it } from 'vitest';
 
+import { expectAuditError } from '../../test/support/audit-error.js';
 import { AuditError } from '../shared/errors.js';
 import {
   createNoteKey,
@@ -49,18 +50,6 @@ const KAT_SKEY =
 const KAT_VKEY = 'example.com/holdfast-kat+6eafc96c+AQOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4';
 const KAT_HELLO =
   'hello, note\n\n— example.com/holdfast-kat bq/JbBaY6qHlamZuX+AH07vFdZMpKlstzqKS1wovVmH+tUMqJ7/C/CJwCBBmZlBkSBCb9UyntGoHNyWUypJfRiVftAU=\n';
-
-function expectAuditError(fn: () => unknown, code: AuditError['code']): AuditError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(AuditError);
-  expect((caught as AuditError).code).toBe(code);
-  return caught as AuditError;
-}
 
 /** Replaces the base64 payload of signature line `line` (0-based) after editing its bytes. */
 function editSignature(note: string, line: number, edit: (bytes: Buffer) => void): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { AuditError } from '../shared/errors.js';
+import { expectAuditError } from '../../test/support/audit-error.js';
 import { type Checkpoint, signCheckpoint } from './checkpoint.js';
 import { appendNodes, inclusionProof, leafHash, type NodeReader, rootFromNodes } from './merkle.js';
 import { createNoteKey, type NoteSigner, parseSignerKey, parseVerifierKey } from './note.js';
@@ -44,17 +44,6 @@ sFodV/vSp5O8n9a8QpW6PRY97tfOSW5bsc2Xl/EQi08=
 — example.com/fancylog hI2DJw[...]1roloI=
 — witness1.example mJirIklj[...]qY9v2B/5bg==
 `;
-
-function expectAuditError(fn: () => unknown, code: AuditError['code']): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(AuditError);
-  expect((caught as AuditError).code).toBe(code);
-}
 
 /** A tree held in memory, built with merkle.ts the way a store builds it. */
 function buildTree(entries: readonly Uint8Array[]): NodeReader {
