@@ -57,16 +57,7 @@ export function toDecisionEvent(
     code: decision.kind === 'deny' ? decision.code : null,
     [tool === undefined ? 'params' : 'args']: digest,
   };
-  if (note.policy !== undefined) {
-    // The verdict of the rules, enforced or (shadow mode) only recorded, and the rule that decided.
-    data['policy'] = note.policy.verdict;
-    data['rule'] = note.policy.ruleId;
-    data['enforced'] = note.policy.enforced;
-    // A rule's reason is configured text; egress reasons name a host from the arguments, which
-    // may itself carry data (DNS exfiltration), so they are not copied into the log.
-    data['reason'] = note.policy.ruleId === EGRESS_RULE_ID ? null : note.policy.reason;
-  }
-  if (note.holdId !== undefined) data['hold'] = note.holdId;
+  addPolicyNote(data, note);
   if (tool !== undefined) {
     data['tool'] = toAuditLabel(tool.name);
     data['approved'] = tool.definition.approved;
@@ -107,17 +98,31 @@ export function toResultEvent(
 }
 
 /** A server→client request (sampling, elicitation, roots) and whether it was relayed. */
-export function toServerRequestEvent(ctx: RequestContext, decision: Decision): AuditEvent {
-  return {
-    at: ctx.at,
-    server: ctx.server,
-    kind: 'server-request',
-    data: {
-      ...identify(ctx),
-      verdict: decision.kind,
-      code: decision.kind === 'deny' ? decision.code : null,
-    },
+export function toServerRequestEvent(
+  ctx: RequestContext,
+  decision: Decision,
+  note: PolicyNote = { policy: undefined, holdId: undefined },
+): AuditEvent {
+  const data: Record<string, AuditValue> = {
+    ...identify(ctx),
+    verdict: decision.kind,
+    code: decision.kind === 'deny' ? decision.code : null,
   };
+  addPolicyNote(data, note);
+  return { at: ctx.at, server: ctx.server, kind: 'server-request', data };
+}
+
+/** The rules' verdict, enforced or (shadow mode) only recorded, the deciding rule, and the hold. */
+function addPolicyNote(data: Record<string, AuditValue>, note: PolicyNote): void {
+  if (note.policy !== undefined) {
+    data['policy'] = note.policy.verdict;
+    data['rule'] = note.policy.ruleId;
+    data['enforced'] = note.policy.enforced;
+    // A rule's reason is configured text; egress reasons name a host from the arguments, which
+    // may itself carry data (DNS exfiltration), so they are not copied into the log.
+    data['reason'] = note.policy.ruleId === EGRESS_RULE_ID ? null : note.policy.reason;
+  }
+  if (note.holdId !== undefined) data['hold'] = note.holdId;
 }
 
 function identify(ctx: RequestContext): Record<string, AuditValue> {

@@ -121,20 +121,23 @@ export class RequestGate {
     request: GatedRequest,
   ): Promise<
     | { kind: 'relay'; params: JsonObject | undefined }
-    | { kind: 'deny'; code: string; message: string }
+    | { kind: 'deny'; code: string; message: string; ruleId: string | null }
   > {
     const { name, log } = this.#options;
     let denial: { code: string; message: string } | undefined;
     let params: JsonObject | undefined;
+    let policy: PolicyDecision | undefined;
     try {
       denial = decideServer(name, await this.#options.tracker.currentRecord());
       if (denial === undefined) {
-        const { action } = decidePolicy(this.#options.policy, {
+        const outcome = decidePolicy(this.#options.policy, {
           server: name,
           method: request.method,
           params: request.params,
           definitionDigest: null,
         });
+        policy = outcome.decision;
+        const { action } = outcome;
         if (action.kind === 'deny') denial = { code: 'POLICY_DENIED', message: action.reason };
         if (action.kind === 'hold') {
           denial = { code: 'POLICY_DENIED', message: 'this request needs an approval' };
@@ -149,13 +152,17 @@ export class RequestGate {
       denial === undefined ? { kind: 'allow' } : { kind: 'deny', code: denial.code };
     try {
       await this.#options.audit.append(
-        toServerRequestEvent(this.#options.context(request), decision),
+        toServerRequestEvent(this.#options.context(request), decision, {
+          policy,
+          holdId: undefined,
+        }),
       );
     } catch (error) {
       log(`server request refused: ${describeError(error)}`);
       denial ??= { code: 'AUDIT_UNAVAILABLE', message: 'could not record the request' };
     }
-    return denial === undefined ? { kind: 'relay', params } : { kind: 'deny', ...denial };
+    if (denial === undefined) return { kind: 'relay', params };
+    return { kind: 'deny', ...denial, ruleId: policy?.ruleId ?? null };
   }
 
   async #hold(

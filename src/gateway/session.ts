@@ -324,10 +324,10 @@ export class GatewaySession {
     if (m.method === 'ping') return this.#sendClient(message);
     const outcome = await this.#gate.decideServerRequest(m);
     if (outcome.kind === 'deny') {
+      const data: JsonObject = { code: outcome.code };
+      if (outcome.ruleId !== null) data['ruleId'] = outcome.ruleId;
       return this.#sendUpstream(
-        toErrorResponse(m.id, JSON_RPC.DENIED, `holdfast deny: ${outcome.message}`, {
-          code: outcome.code,
-        }),
+        toErrorResponse(m.id, JSON_RPC.DENIED, `holdfast deny: ${outcome.message}`, data),
       );
     }
     const params = outcome.params;

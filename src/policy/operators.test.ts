@@ -70,6 +70,14 @@ describe('createOperatorTest', () => {
       expect(() => createOperatorTest('regex', '(')).toThrow(ConfigError);
       expect(() => createOperatorTest('regex', 1)).toThrow('regex needs a pattern string');
     });
+
+    it('refuses Unicode property escapes, which would silently match their own text', () => {
+      for (const pattern of ['\\p{L}', 'name: \\P{Lu}+', '[\\p{N}]']) {
+        expect(() => createOperatorTest('regex', pattern)).toThrow(/Unicode property escapes/);
+      }
+      // An escaped backslash followed by p{ is plain text, and allowed.
+      expect(test('regex', '\\\\p\\{L\\}', '\\p{L}')).toBe(true);
+    });
   });
 
   describe('in', () => {

@@ -73,9 +73,19 @@ function createCidrTest(value: JsonValue): NodeTest {
   };
 }
 
+/** `\p{` or `\P{` not itself escaped (an even run of backslashes before it). */
+const UNICODE_PROPERTY_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\[pP]\{/;
+
 function createRegexTest(value: JsonValue): NodeTest {
   if (typeof value !== 'string') {
     throw invalid(`regex needs a pattern string, got ${describeType(value)}`);
+  }
+  // Without the `u` flag (which the linear engine cannot take) `\p{L}` silently means the text
+  // "p{L}": refuse it rather than let a rule quietly never match.
+  if (UNICODE_PROPERTY_ESCAPE.test(value)) {
+    throw invalid(
+      'Unicode property escapes (\\p{…}, \\P{…}) need the u flag, which the linear-time engine cannot use; write the character ranges out',
+    );
   }
   let pattern: RegExp;
   try {

@@ -457,6 +457,55 @@ describe('the same gate for prompts and resources', () => {
   });
 });
 
+describe('the same gate for requests from the server', () => {
+  it('denies a server→client request by rule, and records the rule', async () => {
+    using home = createTempHome();
+    using dir = createTempDir('holdfast-e2e-');
+    const config = join(dir.dir, 'holdfast.yaml');
+    writeFileSync(
+      config,
+      `rules:
+  - id: no-sampling
+    match: { method: sampling/createMessage }
+    verdict: deny
+    reason: this server may not use the client's model
+`,
+    );
+    const sampled: string[] = [];
+    await using c = await connectThroughHoldfast({
+      home: home.home,
+      runArgs: ['--config', config],
+      server: { interactive: true },
+      capabilities: { sampling: {}, roots: {} },
+      onClient: (client) => {
+        client.setRequestHandler('sampling/createMessage', () => {
+          sampled.push('asked');
+          return {
+            role: 'assistant',
+            content: { type: 'text', text: 'hi' },
+            model: 'test',
+          };
+        });
+        client.setRequestHandler('roots/list', () => ({ roots: [] }));
+      },
+    });
+    await c.client.listTools(undefined, { cacheMode: 'bypass' });
+    const result = await call(c, 'ask_client', { question: 'q' });
+    const answers = JSON.parse(firstText(result)) as Record<string, { error?: string } | undefined>;
+    expect(answers['sampling']?.error).toMatch(/holdfast deny: this server may not use/);
+    expect(answers['roots']).toEqual({ roots: [] });
+    expect(sampled).toEqual([]);
+    const entry = auditEntries(home.home).find(
+      (e) => e.kind === 'server-request' && e.data['method'] === 'sampling/createMessage',
+    );
+    expect(entry?.data).toMatchObject({
+      verdict: 'deny',
+      code: 'POLICY_DENIED',
+      rule: 'no-sampling',
+    });
+  });
+});
+
 describe('holdfast policy test', () => {
   it('names the deciding rule and why the rules before it did not match', () => {
     using home = createTempHome();
