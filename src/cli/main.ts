@@ -28,9 +28,18 @@ async function main(): Promise<void> {
     process.exitCode = EXIT.FAILURE;
     return;
   }
-  // Stdout and stderr are synchronous for pipes and files on Linux, so nothing is lost here;
-  // exiting explicitly ends a finished `run` even if a stream still holds the loop open.
+  // Exiting explicitly ends a finished `run` even if a stream still holds the loop open. Large
+  // outputs to a pipe (audit show/export) may still be queued: let both streams flush first.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(exitCode);
+}
+
+/** Resolves once everything written to `stream` so far has been handed to the OS. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) resolve();
+    else stream.write('', () => resolve());
+  });
 }
 
 await main();

@@ -268,6 +268,26 @@ describe('a gateway killed mid-traffic', () => {
   );
 });
 
+describe('reading a large log', () => {
+  it('prints all of it through a pipe (the process exits only after stdout is flushed)', async () => {
+    using home = createTempHome();
+    const { defaultDbPath, openSqliteStore } = await import('../../src/store/index.js');
+    const store = openSqliteStore({ path: defaultDbPath(home.home) });
+    await store.appendAudit(
+      Array.from({ length: 3000 }, (_, n) => ({
+        at: 1_767_225_600_000,
+        server: 'notes',
+        kind: 'call' as const,
+        data: { n, tool: 'search_notes', args: `sha256:${'a'.repeat(64)}` },
+      })),
+    );
+    await store.close();
+    expect(auditEntries(home.home)).toHaveLength(3000); // about 780 kB of JSON on stdout
+    const exported = runCli(['audit', 'export'], home.home).stdout.split('\n');
+    expect(exported).toHaveLength(3001);
+  });
+});
+
 describe('tampering with the stored log', () => {
   /** A home with a real session's log plus a signed checkpoint over it. */
   async function loggedHome(home: string): Promise<number> {

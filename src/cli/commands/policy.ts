@@ -55,6 +55,9 @@ function load(
  * its path (exit 2), or summarizes the rules (exit 0).
  */
 export function policyCheckCommand(options: PolicyOptions, deps: CliDeps): number {
+  if (options.config === undefined) {
+    deps.stderr.write('holdfast: no --config given: checking the built-in defaults (no rules)\n');
+  }
   const loaded = load(options, deps);
   if ('issues' in loaded) {
     if (options.json === true) writeJson(deps, { ok: false, issues: loaded.issues });
