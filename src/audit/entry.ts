@@ -156,9 +156,9 @@ export function createSalt(): Buffer {
   return salt;
 }
 
-/** `sha256:` + hex SHA-256(salt ‖ canonical JSON of `value`): linkable only with the salt. */
-export function saltedDigest(salt: Uint8Array, value: JsonValue): Digest {
-  return `sha256:${createHash('sha256').update(salt).update(canonicalize(value), 'utf8').digest('hex')}`;
+/** `sha256:` + hex SHA-256(salt ‖ `canonical`, the RFC 8785 text of a value): linkable only with the salt. */
+export function saltedDigest(salt: Uint8Array, canonical: string): Digest {
+  return `sha256:${createHash('sha256').update(salt).update(canonical, 'utf8').digest('hex')}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -70,6 +70,12 @@ describe('AuditLog', () => {
     }
   });
 
+  it('rejects an append the store gave no index for, instead of inventing one', async () => {
+    const { log, store } = setup();
+    store.appendAudit = () => Promise.resolve([]);
+    await expect(log.append(event(0))).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
+  });
+
   it('signs a checkpoint at close when it appended anything, and only then', async () => {
     const idle = setup(stubSigning);
     await idle.log.close();

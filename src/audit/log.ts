@@ -85,7 +85,8 @@ export class AuditLog implements AuditRecorder {
     this.#isScheduled = false;
     try {
       const indexes = await this.#options.store.appendAudit(batch.map((w) => w.event));
-      batch.forEach((waiting, i) => waiting.resolve(indexes[i] ?? -1));
+      if (indexes.length !== batch.length) throw new Error('the store returned too few indexes');
+      batch.forEach((waiting, i) => settleWith(waiting, indexes[i]));
       this.#unsigned += batch.length;
     } catch (error) {
       if (batch.length > 1 && error instanceof AuditError) {
@@ -101,7 +102,7 @@ export class AuditLog implements AuditRecorder {
   async #appendAlone(waiting: Waiting): Promise<void> {
     try {
       const [index] = await this.#options.store.appendAudit([waiting.event]);
-      waiting.resolve(index ?? -1);
+      settleWith(waiting, index);
       this.#unsigned += 1;
     } catch (error) {
       waiting.reject(unavailable(error));
@@ -130,6 +131,12 @@ export class AuditLog implements AuditRecorder {
       );
     }
   }
+}
+
+/** Resolves with the entry's index; a missing one is a fault, never a made-up index. */
+function settleWith(waiting: Waiting, index: number | undefined): void {
+  if (index === undefined) waiting.reject(unavailable(new Error('no index for an entry')));
+  else waiting.resolve(index);
 }
 
 function unavailable(cause: unknown): AuditError {

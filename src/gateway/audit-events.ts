@@ -131,8 +131,9 @@ function identify(ctx: RequestContext): Record<string, AuditValue> {
 
 function digestPayload(value: JsonValue, keep: boolean): { payload: AuditPayload; digest: string } {
   const salt = createSalt();
+  const canonical = canonicalize(value);
   return {
-    payload: { salt, body: keep ? canonicalize(value) : null },
-    digest: saltedDigest(salt, value),
+    payload: { salt, body: keep ? canonical : null },
+    digest: saltedDigest(salt, canonical),
   };
 }

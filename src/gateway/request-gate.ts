@@ -113,6 +113,15 @@ export class RequestGate {
   }
 
   /**
+   * Records an ungated request that is always allowed (initialize, logging/setLevel) before it is
+   * forwarded; undefined when the log could not take it (the caller refuses it: I3).
+   */
+  async recordAllowed(request: GatedRequest): Promise<number | undefined> {
+    const empty: DefinitionDigests = { approved: null, executed: null };
+    return (await this.#record(request, { kind: 'allow' }, empty, undefined))?.index;
+  }
+
+  /**
    * A server→client request (sampling, elicitation, roots): relayed only while the server is
    * verified and the rules allow it; recorded either way. It is never held: nobody on the client
    * side is waiting to approve a request the server made.

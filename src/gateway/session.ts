@@ -8,10 +8,10 @@ import { createId } from '../shared/ids.js';
 import type { HoldStore } from '../store/ports.js';
 import { sha256Digest } from '../surface/digest.js';
 import { isJsonObject, SECTION_METHOD, toServerItem } from '../surface/snapshot.js';
-import type { JsonObject, JsonValue, Section } from '../surface/types.js';
+import type { JsonObject, Section } from '../surface/types.js';
 import { SECTIONS } from '../surface/types.js';
-import type { Decision, DefinitionDigests, RequestContext } from './audit-events.js';
-import { toDecisionEvent, toResultEvent } from './audit-events.js';
+import type { RequestContext } from './audit-events.js';
+import { toResultEvent } from './audit-events.js';
 import { describeError, errorCode } from './describe-error.js';
 import { toDeniedToolResult } from './gate.js';
 import type { ApprovalSettings } from './hold-hooks.js';
@@ -46,8 +46,9 @@ export interface GatewayOptions extends SurfaceTrackerOptions {
 /** A client request relayed upstream, awaiting its answer. */
 interface Forwarded {
   method: string;
-  /** The index of its decision entry and when it was forwarded (performance.now()). */
-  decision: number;
+  /** The index of its decision entry (none for a ping: its answer is not recorded either). */
+  decision: number | undefined;
+  /** When it was forwarded (performance.now()). */
   startedAt: number;
   /** The client cancelled it: no answer is owed at close. */
   isCancelled?: boolean;
@@ -83,8 +84,11 @@ export class GatewaySession {
   readonly #gate: RequestGate;
   /** Client requests forwarded upstream, so each one always gets an answer. */
   readonly #clientRequests = new Map<RequestId, Forwarded>();
-  /** Requests the client cancelled while the gate was still deciding them (held calls). */
-  readonly #cancelled = new Set<RequestId>();
+  /**
+   * Requests the gate is deciding (a held call may wait minutes), and whether the client has
+   * cancelled them since. Only these are tracked, so a client cannot grow it with made-up ids.
+   */
+  readonly #deciding = new Map<RequestId, { isCancelled: boolean }>();
   /** Identifies this session's entries in the audit log. */
   readonly #sessionId = createId('ses');
   #clientCapabilities: JsonObject = {};
@@ -131,7 +135,7 @@ export class GatewaySession {
           abandoned: () =>
             this.#closed
               ? 'session-closed'
-              : this.#cancelled.has(request.id)
+              : this.#deciding.get(request.id)?.isCancelled === true
                 ? 'client-cancelled'
                 : undefined,
           askClient: (method, params) => this.#clientRequester.request(method, params),
@@ -203,8 +207,9 @@ export class GatewaySession {
               ? this.#clientRequests.get(cancelled)
               : undefined;
           if (forwarded !== undefined) forwarded.isCancelled = true;
-          else if (typeof cancelled === 'string' || typeof cancelled === 'number') {
-            this.#cancelled.add(cancelled);
+          if (typeof cancelled === 'string' || typeof cancelled === 'number') {
+            const deciding = this.#deciding.get(cancelled);
+            if (deciding !== undefined) deciding.isCancelled = true;
           }
         }
         const sent = this.#sendUpstream(message);
@@ -236,8 +241,13 @@ export class GatewaySession {
     if (section !== undefined) return this.#answerList(m.id, section, m.params);
     if (m.method === 'ping') return this.#forward(m, message, undefined);
     if (ALWAYS_ALLOWED.has(m.method)) return this.#forwardRecorded(m, message);
-    const outcome = await this.#gate.decide(m);
-    this.#cancelled.delete(m.id);
+    this.#deciding.set(m.id, { isCancelled: false });
+    let outcome;
+    try {
+      outcome = await this.#gate.decide(m);
+    } finally {
+      this.#deciding.delete(m.id);
+    }
     if (outcome.kind === 'forward') {
       const relayed =
         outcome.params === undefined
@@ -382,7 +392,7 @@ export class GatewaySession {
     m: Extract<Classified, { kind: 'request' }>,
     message: JSONRPCMessage,
   ): Promise<void> {
-    const decision = await this.#record(m, m.params, { kind: 'allow' });
+    const decision = await this.#gate.recordAllowed(m);
     if (decision !== undefined) return this.#forward(m, message, decision);
     return this.#replyError(
       m.id,
@@ -401,27 +411,10 @@ export class GatewaySession {
   ): Promise<void> {
     this.#clientRequests.set(m.id, {
       method: m.method,
-      decision: decision ?? -1,
+      decision,
       startedAt: performance.now(),
     });
     await this.#sendUpstream(message);
-  }
-
-  /** Appends a request's decision entry; undefined (logged) when the log could not take it. */
-  async #record(
-    m: Extract<Classified, { kind: 'request' }>,
-    params: JsonValue,
-    decision: Decision,
-    tool?: { name: unknown; definition: DefinitionDigests },
-  ): Promise<number | undefined> {
-    try {
-      return await this.#options.audit.append(
-        toDecisionEvent(this.#context(m), params, decision, tool),
-      );
-    } catch (error) {
-      this.#options.log(`could not record a decision: ${describeError(error)}`);
-      return undefined;
-    }
   }
 
   /**
@@ -433,7 +426,7 @@ export class GatewaySession {
     forwarded: Forwarded,
     m: Extract<Classified, { kind: 'response' | 'error' }>,
   ): Promise<boolean> {
-    if (forwarded.decision < 0) return true;
+    if (forwarded.decision === undefined) return true;
     const result = m.kind === 'response' ? m.result : m.error;
     const isError = m.kind === 'error' || result['isError'] === true;
     try {
