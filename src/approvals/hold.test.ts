@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { holdId, SAMPLE_TTL_MS, sampleHold } from '../../test/support/holds.js';
-import { SAMPLE_TIME, sampleDigest } from '../../test/support/records.js';
+import { holdId, SAMPLE_HOLD_INPUT, SAMPLE_TTL_MS, sampleHold } from '../../test/support/holds.js';
+import { SAMPLE_TIME } from '../../test/support/records.js';
 import type { Hold } from '../store/index.js';
 import { sha256Digest } from '../surface/digest.js';
 import {
@@ -17,16 +17,7 @@ import { toHoldEvent, toHoldResolvedEvent } from './hold-events.js';
 
 const CLOCK = { now: () => SAMPLE_TIME };
 const EXPIRY = SAMPLE_TIME + SAMPLE_TTL_MS;
-const INPUT = {
-  server: 'notes',
-  method: 'tools/call',
-  name: 'send_note',
-  principal: 'stdio:ses_sample',
-  definitionDigest: sampleDigest('d'),
-  argsDigest: sampleDigest('f'),
-  ruleId: 'notes-review-sends',
-  reason: 'sending notes needs a human',
-};
+const INPUT = { ...SAMPLE_HOLD_INPUT };
 
 describe('holds', () => {
   describe('when a call is held', () => {

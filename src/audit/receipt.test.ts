@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
 import { expectAuditError } from '../../test/support/audit-error.js';
+import { buildTree } from '../../test/support/merkle-tree.js';
 import { type Checkpoint, signCheckpoint } from './checkpoint.js';
-import { appendNodes, inclusionProof, leafHash, type NodeReader, rootFromNodes } from './merkle.js';
+import { inclusionProof, type NodeReader, rootFromNodes } from './merkle.js';
 import { createNoteKey, type NoteSigner, parseSignerKey, parseVerifierKey } from './note.js';
 import { formatReceipt, parseReceipt, type Receipt, verifyReceipt } from './receipt.js';
 
@@ -44,22 +45,6 @@ sFodV/vSp5O8n9a8QpW6PRY97tfOSW5bsc2Xl/EQi08=
 — example.com/fancylog hI2DJw[...]1roloI=
 — witness1.example mJirIklj[...]qY9v2B/5bg==
 `;
-
-/** A tree held in memory, built with merkle.ts the way a store builds it. */
-function buildTree(entries: readonly Uint8Array[]): NodeReader {
-  const nodes = new Map<string, Buffer>();
-  const read: NodeReader = (level, index) => {
-    const hash = nodes.get(`${level}/${index}`);
-    if (hash === undefined) throw new Error(`missing node ${level}/${index}`);
-    return hash;
-  };
-  entries.forEach((entry, index) => {
-    for (const node of appendNodes(index, leafHash(entry), read)) {
-      nodes.set(`${node.level}/${node.index}`, node.hash);
-    }
-  });
-  return read;
-}
 
 function receiptFor(index: number, size: number, read: NodeReader, signer: NoteSigner): string {
   const checkpoint: Checkpoint = {

@@ -14,19 +14,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Checkpoint, formatCheckpoint, signCheckpoint } from '../../src/audit/checkpoint.js';
-import {
-  appendNodes,
-  consistencyProof,
-  inclusionProof,
-  leafHash,
-  type NodeReader,
-  rootFromNodes,
-} from '../../src/audit/merkle.js';
+import { consistencyProof, inclusionProof, rootFromNodes } from '../../src/audit/merkle.js';
 import { createNoteKey, parseSignerKey } from '../../src/audit/note.js';
 import { formatReceipt, parseReceipt } from '../../src/audit/receipt.js';
 import { defaultDbPath, openSqliteStore } from '../../src/store/index.js';
 import { verifies } from '../requirements.js';
 import { createTempHome, runCli } from '../support/holdfast.js';
+import { buildTree } from '../support/merkle-tree.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const GOPATH = '/usr/share/gocode';
@@ -72,22 +66,6 @@ function run(file: string, args: readonly string[], env?: NodeJS.ProcessEnv): Pr
       resolve({ code, stdout, stderr });
     });
   });
-}
-
-/** A tree held in memory, built with merkle.ts the way a store builds it. */
-function buildTree(entries: readonly Uint8Array[]): NodeReader {
-  const nodes = new Map<string, Buffer>();
-  const read: NodeReader = (level, index) => {
-    const hash = nodes.get(`${level}/${index}`);
-    if (hash === undefined) throw new Error(`missing node ${level}/${index}`);
-    return hash;
-  };
-  entries.forEach((entry, index) => {
-    for (const node of appendNodes(index, leafHash(entry), read)) {
-      nodes.set(`${node.level}/${node.index}`, node.hash);
-    }
-  });
-  return read;
 }
 
 describe.skipIf(GO === undefined)('the independent Go verifier', () => {
