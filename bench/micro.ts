@@ -20,6 +20,7 @@ import { parseStrictJson } from '../src/surface/strict-json.js';
 import type { JsonObject, Surface } from '../src/surface/types.js';
 import { checkUpstreamText } from '../src/transports/wire-check.js';
 import { REPO_ROOT } from './latency.js';
+import { measureRisk } from './risk.js';
 import { median } from './stats.js';
 
 /** The tool corpus beside the repository, one JSON tool per line. */
@@ -51,7 +52,7 @@ export interface MicroResults {
   corpus: string;
 }
 
-interface MicroOptions {
+export interface MicroOptions {
   /** Time spent measuring each operation (warm-up excluded). */
   timePerOpMs: number;
   progress: (line: string) => void;
@@ -61,7 +62,7 @@ interface MicroOptions {
 export let sink: unknown;
 
 /** Times `fn` in batches of about 5 ms each until the time budget is spent (bounded count too). */
-async function measure(
+export async function measure(
   name: string,
   input: string,
   fn: () => unknown,
@@ -99,13 +100,13 @@ async function measure(
   return result;
 }
 
-interface CorpusTool {
+export interface CorpusTool {
   name: string;
   description?: string;
   inputSchema?: JsonObject;
 }
 
-function loadTools(): { tools: CorpusTool[]; corpus: string } {
+export function loadTools(): { tools: CorpusTool[]; corpus: string } {
   if (existsSync(TOOLS_CORPUS)) {
     const tools: CorpusTool[] = [];
     for (const line of readFileSync(TOOLS_CORPUS, 'utf8').split('\n')) {
@@ -160,7 +161,7 @@ function toolsListText(tools: CorpusTool[], bytes: number): string {
   return text;
 }
 
-function surfaceOf(tools: CorpusTool[], count: number): Surface {
+export function surfaceOf(tools: CorpusTool[], count: number): Surface {
   const surface: Surface = {
     server: {
       serverInfo: { name: 'bench-surface', version: '1.0.0' },
@@ -301,6 +302,7 @@ export async function runMicro(options: MicroOptions): Promise<MicroResults> {
     rmSync(home, { recursive: true, force: true });
   }
   results.push(...(await measurePolicy(options)));
+  results.push(...(await measureRisk(tools, options)));
   return { results, corpus };
 }
 

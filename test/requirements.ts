@@ -176,6 +176,41 @@ export const REQUIREMENTS = {
     behaviour: "The client's user can resolve a hold in-band through MCP elicitation.",
     source: 'DESIGN §9',
   },
+  'risk:first-contact': {
+    behaviour:
+      'A server whose definitions are poisoned is restricted on first contact: a blocked tool is hidden and denied, a quarantined one has every call held.',
+    source: 'DESIGN §7',
+  },
+  'risk:ratchet': {
+    behaviour:
+      'A re-scan never relaxes a mode (not even under looser thresholds); only an audited human approval does.',
+    source: 'DESIGN §7, I5',
+  },
+  'risk:new-items': {
+    behaviour: 'A tool that appears on its own (a new client profile lists it) starts quarantined.',
+    source: 'DESIGN §7',
+  },
+  'risk:instructions': {
+    behaviour: 'Server instructions the risk engine does not allow never reach the client.',
+    source: 'DESIGN §7, I1',
+  },
+  'behavior:output-injection': {
+    behaviour:
+      'A tool whose results turn into an injection while its definition is unchanged has those results withheld, with an audited anomaly.',
+    source: 'DESIGN §8',
+  },
+  'behavior:output-schema': {
+    behaviour: 'structuredContent that breaks the pinned outputSchema is withheld.',
+    source: 'DESIGN §8',
+  },
+  'behavior:fail-closed': {
+    behaviour: 'When a result check throws, the result is withheld, never passed through.',
+    source: 'DESIGN §8, I3',
+  },
+  'behavior:profile-persists': {
+    behaviour: 'A tool profile learned in one session is used by the next.',
+    source: 'DESIGN §8',
+  },
 } as const satisfies Record<string, { behaviour: string; source: string }>;
 
 /** A requirement id. */

@@ -27,7 +27,14 @@ const SALT_BYTES = 16;
  * client request, `server-request` for sampling/elicitation/roots) and the `result` relayed back.
  */
 export type AuditKind =
-  PinEventKind | 'call' | 'request' | 'server-request' | 'result' | 'hold' | 'hold-resolved';
+  PinEventKind
+  | 'call'
+  | 'request'
+  | 'server-request'
+  | 'result'
+  | 'hold'
+  | 'hold-resolved'
+  | 'anomaly';
 
 /** A value in an entry's `data`: numbers must be safe integers (no floats in the log). */
 export type AuditValue = string | number | boolean | null;

@@ -1,10 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 import { createCheckpointSigning } from '../audit/checkpoint-signing.js';
 import { parseSignerKey, parseVerifierKey, verifierKeyOf } from '../audit/note.js';
+import { defaultConfig, parseConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { errorCode } from '../gateway/describe-error.js';
 import type { Clock } from '../shared/clock.js';
+import { ConfigError } from '../shared/errors.js';
 import { createSignedHeadGuard, loadOrCreateAuditKey } from '../store/file/audit-key.js';
 import type { CheckpointSigning, Store } from '../store/index.js';
 import { defaultDbPath, ensureHome, openSqliteStore } from '../store/index.js';
@@ -32,6 +36,8 @@ export const EXIT = {
   NOT_FOUND: 4,
   /** Verification failed: the audit log, a checkpoint or a receipt does not verify. */
   INVALID: 5,
+  /** `holdfast scan`: an item's risk band reached `--fail-on`. */
+  RISK: 6,
 } as const;
 
 /** The state directory: `--home`, else `HOLDFAST_HOME`, else `~/.holdfast`. */
@@ -104,4 +110,19 @@ function escapeNonAscii(json: string): string {
 /** The identity of the human running a command, for the record. */
 export function cliActor(env: CliDeps['env']): string {
   return `cli:${env['USER'] ?? env['LOGNAME'] ?? 'unknown'}`;
+}
+
+/**
+ * The configuration at `path` (`--config`), or the defaults when none is given.
+ * @throws ConfigError for invalid content, or the file system error when it cannot be read.
+ */
+export function readConfigOption(path: string | undefined): Config {
+  return path === undefined ? defaultConfig() : parseConfig(readFileSync(path, 'utf8'), path);
+}
+
+/** One line saying why `--config` could not be used (no file contents beyond field paths). */
+export function describeConfigProblem(error: unknown, path: string | undefined): string {
+  if (error instanceof ConfigError) return error.message;
+  const code = (error as NodeJS.ErrnoException).code ?? 'error';
+  return `cannot read config ${path ?? ''} (${code})`;
 }

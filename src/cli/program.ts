@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 
 import type { PolicyTestOptions } from './commands/policy.js';
 import type { RunOptions } from './commands/run.js';
+import type { ScanOptions } from './commands/scan.js';
 import type { CliDeps, GlobalOptions } from './deps.js';
 import { EXIT } from './deps.js';
 
@@ -95,10 +96,17 @@ export function createProgram(deps: CliDeps, setExit: (code: number) => void): C
     );
 
   command('diff')
-    .description('show what changed since approval, with hidden characters made visible')
+    .description(
+      'show what changed since approval, with hidden characters made visible and risk findings',
+    )
     .argument('<name>', 'server name')
-    .action(async (name: string, _opts: unknown, cmd: Command) =>
-      setExit(await (await import('./commands/diff.js')).diffCommand(name, merged(cmd), deps)),
+    .option('--config <file>', 'configuration file (YAML): risk thresholds for the findings')
+    .action(async (name: string, opts: { config?: string }, cmd: Command) =>
+      setExit(
+        await (
+          await import('./commands/diff.js')
+        ).diffCommand(name, { ...merged(cmd), ...opts }, deps),
+      ),
     );
 
   command('approve')
@@ -106,23 +114,53 @@ export function createProgram(deps: CliDeps, setExit: (code: number) => void): C
     .argument('<name>', 'server name')
     .requiredOption(
       '--digest <digest>',
-      'the observed surface digest you reviewed (from holdfast diff)',
+      'the observed surface digest you reviewed (from holdfast diff); with --tool, the tool digest',
     )
-    .action(async (name: string, opts: { digest: string }, cmd: Command) =>
-      setExit(
-        await (
-          await import('./commands/approve.js')
-        ).approveCommand(name, { ...merged(cmd), digest: opts.digest }, deps),
-      ),
+    .option('--tool <tool>', "release one tool's risk quarantine or block instead")
+    .option('--accept-risk', 'also allow items whose risk assessment blocks them')
+    .action(
+      async (
+        name: string,
+        opts: { digest: string; tool?: string; acceptRisk?: boolean },
+        cmd: Command,
+      ) =>
+        setExit(
+          await (
+            await import('./commands/approve.js')
+          ).approveCommand(name, { ...merged(cmd), ...opts }, deps),
+        ),
     );
 
   command('quarantine')
-    .description('disable a server until it is approved again')
+    .description('disable a server (or, with --tool, hold every call of one tool) until approved')
     .argument('<name>', 'server name')
-    .action(async (name: string, _opts: unknown, cmd: Command) =>
+    .option('--tool <tool>', 'quarantine only this tool: each call waits for a human')
+    .option('--block', 'with --tool: deny its calls and hide it instead')
+    .action(async (name: string, opts: { tool?: string; block?: boolean }, cmd: Command) =>
       setExit(
-        await (await import('./commands/approve.js')).quarantineCommand(name, merged(cmd), deps),
+        await (
+          await import('./commands/approve.js')
+        ).quarantineCommand(name, { ...merged(cmd), ...opts }, deps),
       ),
+    );
+
+  command('anomalies')
+    .description('list behaviour anomalies raised against tool results')
+    .argument('[name]', 'only this server')
+    .option('--tool <tool>', 'only this tool')
+    .option('--since <seconds>', 'only anomalies at most this many seconds old', toIndex)
+    .option('--limit <n>', 'at most this many, the newest (default 100)', toIndex)
+    .action(
+      async (
+        name: string | undefined,
+        opts: { tool?: string; since?: number; limit?: number },
+        cmd: Command,
+      ) =>
+        setExit(
+          await (
+            await import('./commands/anomalies.js')
+          ).anomaliesCommand(name, { ...merged(cmd), ...opts }, deps),
+        ),
     );
 
   command('pending')
@@ -173,6 +211,45 @@ export function createProgram(deps: CliDeps, setExit: (code: number) => void): C
     .action(async (opts: PolicyTestOptions, cmd: Command) =>
       setExit(
         (await import('./commands/policy.js')).policyTestCommand({ ...opts, ...merged(cmd) }, deps),
+      ),
+    );
+
+  command('scan')
+    .description(
+      'scan server definitions with the risk engine; exit 6 when an item reaches --fail-on',
+    )
+    .usage('[options] -- COMMAND [ARGS...]  |  --url URL  |  --file FILE  |  --client-config FILE')
+    .option('--name <name>', 'server name (default: derived from the command, URL or file)')
+    .option('--url <url>', 'a remote server (Streamable HTTP, falling back to SSE)')
+    .addOption(
+      new Option('--transport <kind>', 'remote transport (default: auto)').choices([
+        'auto',
+        'streamable-http',
+        'sse',
+      ]),
+    )
+    .option('--header <header...>', 'HTTP header for --url, "Name: value" (never printed)')
+    .option('--file <file>', 'a saved tools/list result (JSON); - reads stdin')
+    .option('--client-config <file>', "a desktop client's MCP configuration: scan its servers")
+    .option('--server <name...>', 'with --client-config: only these servers')
+    .option('--config <file>', 'configuration file (YAML): risk settings and limits')
+    .addOption(
+      new Option('--fail-on <band>', 'exit 6 when an item reaches this band')
+        .choices(['low', 'medium', 'high', 'critical', 'none'])
+        .default('high'),
+    )
+    .option('--timeout <ms>', "one server's whole probe (default: request_timeout_ms)", toTimeout)
+    .option('--sarif', 'SARIF 2.1.0 output (not with --json)')
+    .argument('[command...]', 'the server command and its arguments, after --')
+    .passThroughOptions()
+    .action(async (args: string[], opts: Omit<ScanOptions, 'command'>, cmd: Command) =>
+      setExit(
+        await (
+          await import('./commands/scan.js')
+        ).scanCommand({ ...opts, ...merged(cmd), command: args }, deps, {
+          stdin: process.stdin,
+          cwd: process.cwd(),
+        }),
       ),
     );
 
@@ -271,6 +348,15 @@ function toIndex(value: string): number {
     throw new InvalidArgumentError('expected a non-negative integer');
   }
   return Number(value);
+}
+
+/** Parses a timeout in milliseconds, 100 to 600000. */
+function toTimeout(value: string): number {
+  const ms = /^[1-9][0-9]{0,5}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(ms >= 100 && ms <= 600_000)) {
+    throw new InvalidArgumentError('expected milliseconds from 100 to 600000');
+  }
+  return ms;
 }
 
 /**

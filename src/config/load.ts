@@ -2,6 +2,8 @@ import { parse } from 'yaml';
 
 import type { CompiledPolicy } from '../policy/index.js';
 import { compilePolicy } from '../policy/index.js';
+import type { RiskSettings } from '../risk/index.js';
+import { BANDS, DEFAULT_RISK_SETTINGS } from '../risk/index.js';
 import { ConfigError } from '../shared/errors.js';
 import type { Config } from './schema.js';
 import { ConfigSchema } from './schema.js';
@@ -49,4 +51,17 @@ export function defaultConfig(): Config {
  */
 export function compileConfiguredPolicy(config: Config): CompiledPolicy {
   return compilePolicy(config, { limits: { maxArgumentDepth: config.limits.max_depth } });
+}
+
+/** The configuration's risk settings: thresholds and band modes over the engine's defaults. */
+export function toRiskSettings(config: Config): RiskSettings {
+  const modes = { ...DEFAULT_RISK_SETTINGS.modes };
+  for (const band of BANDS) {
+    const mode = config.risk.modes[band];
+    if (mode !== undefined) modes[band] = mode;
+  }
+  return {
+    thresholds: config.risk.thresholds ?? DEFAULT_RISK_SETTINGS.thresholds,
+    modes,
+  };
 }

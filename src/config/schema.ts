@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
 import { POLICY_CONFIG_SHAPE } from '../policy/index.js';
+import { RISK_MODES } from '../risk/types.js';
+
+/** What an anomaly can make the gateway do (DESIGN §8), mildest first. */
+export const ANOMALY_ACTIONS = ['alert', 'withhold', 'quarantine', 'block'] as const;
 
 /** The configuration file (YAML). Unknown keys are errors, so typos never silently relax anything. */
 export const ConfigSchema = z
@@ -53,6 +57,56 @@ export const ConfigSchema = z
           })
           .strict()
           .optional(),
+      })
+      .strict()
+      .prefault({}),
+    risk: z
+      .object({
+        /** Score thresholds (inclusive) of the bands; defaults in docs/risk-rules.md. */
+        thresholds: z
+          .object({
+            medium: z.number().int().min(1).max(10_000),
+            high: z.number().int().min(1).max(10_000),
+            critical: z.number().int().min(1).max(10_000),
+          })
+          .strict()
+          .refine((t) => t.medium < t.high && t.high < t.critical, {
+            message: 'thresholds must increase: medium < high < critical',
+          })
+          .optional(),
+        /** The enforcement mode of each band. */
+        modes: z
+          .object({
+            low: z.enum(RISK_MODES).optional(),
+            medium: z.enum(RISK_MODES).optional(),
+            high: z.enum(RISK_MODES).optional(),
+            critical: z.enum(RISK_MODES).optional(),
+          })
+          .strict()
+          .prefault({}),
+        /** The mode of a tool that appears on its own (a new client profile lists it). */
+        new_items: z.enum(RISK_MODES).default('quarantine'),
+      })
+      .strict()
+      .prefault({}),
+    behavior: z
+      .object({
+        /** Calls per tool that teach its profile before statistical checks start. */
+        learn_calls: z.number().int().min(1).max(100_000).default(20),
+        /** What each kind of anomaly does: alert, withhold the result, quarantine the tool, block the server. */
+        actions: z
+          .object({
+            'output-schema': z.enum(ANOMALY_ACTIONS).default('withhold'),
+            'output-injection': z.enum(ANOMALY_ACTIONS).default('withhold'),
+            'output-secret': z.enum(ANOMALY_ACTIONS).default('withhold'),
+            shape: z.enum(ANOMALY_ACTIONS).default('alert'),
+            'new-host': z.enum(ANOMALY_ACTIONS).default('alert'),
+            size: z.enum(ANOMALY_ACTIONS).default('alert'),
+            latency: z.enum(ANOMALY_ACTIONS).default('alert'),
+            'error-rate': z.enum(ANOMALY_ACTIONS).default('alert'),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -8,6 +8,7 @@
 import type { AuditEvent, AuditPayload, AuditValue } from '../audit/entry.js';
 import { createSalt, saltedDigest, toAuditLabel } from '../audit/entry.js';
 import { EGRESS_RULE_ID } from '../policy/index.js';
+import type { Anomaly } from '../store/ports.js';
 import { canonicalize } from '../surface/jcs.js';
 import type { JsonValue } from '../surface/types.js';
 import type { RequestId } from './wire.js';
@@ -79,7 +80,7 @@ export function toDecisionEvent(
 export function toResultEvent(
   ctx: RequestContext,
   decision: number,
-  outcome: { result: JsonValue; isError: boolean; durationUs: number },
+  outcome: { result: JsonValue; isError: boolean; durationUs: number; withheld?: boolean },
 ): AuditEvent {
   const { payload, digest } = digestPayload(outcome.result, ctx.keepPayloads);
   return {
@@ -92,6 +93,7 @@ export function toResultEvent(
       result: digest,
       error: outcome.isError,
       duration_us: Math.max(0, Math.round(outcome.durationUs)),
+      ...(outcome.withheld === true ? { withheld: true } : {}),
     },
     payload,
   };
@@ -135,5 +137,22 @@ function digestPayload(value: JsonValue, keep: boolean): { payload: AuditPayload
   return {
     payload: { salt, body: keep ? canonical : null },
     digest: saltedDigest(salt, canonical),
+  };
+}
+
+/** The entry of a behaviour anomaly: ids, kinds and the action; never the result's text. */
+export function toAnomalyEvent(anomaly: Anomaly, ruleId: string | null): AuditEvent {
+  return {
+    at: anomaly.at,
+    server: anomaly.server,
+    kind: 'anomaly',
+    data: {
+      id: anomaly.id,
+      session: anomaly.session,
+      tool: toAuditLabel(anomaly.tool),
+      anomaly: anomaly.kind,
+      action: anomaly.action,
+      rule: ruleId,
+    },
   };
 }

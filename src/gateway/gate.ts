@@ -28,7 +28,9 @@ export type DenyCode =
   | 'HOLD_DENIED'
   | 'HOLD_EXPIRED'
   | 'HOLD_STALE'
-  | 'HOLD_UNAVAILABLE';
+  | 'HOLD_UNAVAILABLE'
+  | 'RISK_BLOCKED'
+  | 'RISK_UNASSESSED';
 
 /** What the call gate needs to decide. */
 export interface GateInput {

@@ -7,6 +7,8 @@ import type { AuditRecorder } from '../audit/log.js';
 import type { ArgumentValidator } from '../pinning/arguments.js';
 import type { Observation, ServerRecord } from '../pinning/types.js';
 import type { CompiledPolicy, PolicyDecision } from '../policy/index.js';
+import { RISK_RULE_ID } from '../policy/index.js';
+import type { RiskMode } from '../risk/types.js';
 import { StoreError } from '../shared/errors.js';
 import type { Hold } from '../store/ports.js';
 import { digestEquals } from '../surface/digest.js';
@@ -20,6 +22,7 @@ import type { HoldWaitOptions } from './hold-waiter.js';
 import { awaitHold } from './hold-waiter.js';
 import type { PolicyOutcome } from './policy-gate.js';
 import { decidePolicy } from './policy-gate.js';
+import { decideRisk } from './risk-gate.js';
 import type { SurfaceTracker } from './surface-tracker.js';
 
 /** What happens to a request. */
@@ -56,6 +59,8 @@ export interface RequestGateOptions {
 interface Checked {
   denial: { code: DenyCode; message: string } | undefined;
   definition: DefinitionDigests;
+  /** The named item's risk mode (DESIGN §7); undefined for requests that name no assessed item. */
+  risk: { ref: string; mode: RiskMode; band: string } | undefined;
 }
 
 /** The gate of one session. */
@@ -87,6 +92,12 @@ export class RequestGate {
     if (outcome?.action.kind === 'deny') {
       denial = { code: 'POLICY_DENIED', message: outcome.action.reason };
     }
+    // A sanitized request is recorded as forwarded: the redacted values never reach the log.
+    const forwarded = outcome?.action.kind === 'forward' ? outcome.action.params : undefined;
+    // Quarantine turns anything short of deny into pending_approval (DESIGN §7), in shadow mode too.
+    if (denial === undefined && outcome !== undefined && checked.risk?.mode === 'quarantine') {
+      if (outcome.action.kind === 'forward') outcome = quarantined(outcome, checked.risk);
+    }
     const isHeld = denial === undefined && outcome?.action.kind === 'hold';
     const decision: Decision =
       denial !== undefined
@@ -94,8 +105,6 @@ export class RequestGate {
         : isHeld
           ? { kind: 'hold' }
           : { kind: 'allow' };
-    // A sanitized request is recorded as forwarded: the redacted values never reach the log.
-    const forwarded = outcome?.action.kind === 'forward' ? outcome.action.params : undefined;
     const recorded = await this.#record(
       forwarded === undefined ? request : { ...request, params: forwarded },
       decision,
@@ -105,11 +114,14 @@ export class RequestGate {
     const ruleId = outcome?.decision.ruleId ?? null;
     if (denial !== undefined) return { kind: 'deny', ...denial, ruleId };
     if (recorded === undefined) return auditDenial();
-    if (!isHeld) {
-      const params = outcome?.action.kind === 'forward' ? outcome.action.params : undefined;
-      return { kind: 'forward', params, decision: recorded.index };
-    }
-    return this.#hold(request, checked.definition, recorded.argsDigest, outcome?.decision);
+    if (!isHeld) return { kind: 'forward', params: forwarded, decision: recorded.index };
+    return this.#hold(
+      forwarded === undefined ? request : { ...request, params: forwarded },
+      checked.definition,
+      recorded.argsDigest,
+      outcome?.decision,
+      forwarded,
+    );
   }
 
   /**
@@ -179,6 +191,7 @@ export class RequestGate {
     definition: DefinitionDigests,
     argsDigest: string,
     policy: PolicyDecision | undefined,
+    redacted: JsonObject | undefined,
   ): Promise<GateOutcome> {
     const { name, log } = this.#options;
     const ruleId = policy?.ruleId ?? null;
@@ -236,13 +249,15 @@ export class RequestGate {
     );
     if (denial !== undefined) return { kind: 'deny', ...denial, ruleId };
     if (recorded === undefined) return auditDenial();
-    return { kind: 'forward', params: undefined, decision: recorded.index };
+    // The held request is what was approved: with its redactions, when the rules sanitized it.
+    return { kind: 'forward', params: redacted, decision: recorded.index };
   }
 
   /** The pinning half of I2 for `request`; any fault is a denial. */
   async #check(request: GatedRequest, mayRefresh: boolean): Promise<Checked> {
     const { name, tracker, allowUnknownArguments } = this.#options;
     let definition: DefinitionDigests = { approved: null, executed: null };
+    let risk: Checked['risk'];
     try {
       await tracker.ensureReady();
       const isCall = request.method === 'tools/call';
@@ -268,7 +283,11 @@ export class RequestGate {
         : request.method === 'prompts/get'
           ? decidePromptGet(name, record, observation, request.params, allowUnknownArguments)
           : decideServer(name, record);
-      return { denial: verdict?.kind === 'deny' ? verdict : undefined, definition };
+      if (verdict?.kind === 'deny') return { denial: verdict, definition, risk };
+      const assessed = decideRisk(name, record, request);
+      if (assessed?.kind === 'deny') return { denial: assessed, definition, risk };
+      risk = assessed;
+      return { denial: undefined, definition, risk };
     } catch (error) {
       // I3: a store error, a failed re-probe or a bug denies; it never forwards.
       this.#options.log(`request denied (fail closed): ${describeError(error)}`);
@@ -278,6 +297,7 @@ export class RequestGate {
           message: 'holdfast could not verify this request, so it was not forwarded',
         },
         definition,
+        risk,
       };
     }
   }
@@ -319,6 +339,18 @@ function auditDenial(): GateOutcome {
     'holdfast could not record this call in its audit log, so it was not forwarded',
     null,
   );
+}
+
+/** The hold a quarantined item's call becomes, with any redactions the rules made. */
+function quarantined(outcome: PolicyOutcome, risk: NonNullable<Checked['risk']>): PolicyOutcome {
+  const decision: PolicyDecision = {
+    verdict: 'pending_approval',
+    ruleId: RISK_RULE_ID,
+    reason: `${risk.ref} is quarantined by its risk assessment (${risk.band}); a human approves each call`,
+    redactions: outcome.decision.redactions,
+    enforced: true,
+  };
+  return { decision, action: { kind: 'hold' } };
 }
 
 function nameOf(request: GatedRequest): string | null {

@@ -3,15 +3,20 @@ import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import type { AuditRecorder } from '../audit/log.js';
 import { createArgumentValidator } from '../pinning/arguments.js';
 import type { CompiledPolicy } from '../policy/index.js';
+import { scanDefinition } from '../risk/index.js';
+import { tighterMode } from '../risk/ratchet.js';
+import type { ScanContext } from '../risk/types.js';
 import { AuditError } from '../shared/errors.js';
 import { createId } from '../shared/ids.js';
-import type { HoldStore } from '../store/ports.js';
+import type { BehaviorStore, HoldStore, PinStore } from '../store/ports.js';
 import { sha256Digest } from '../surface/digest.js';
 import { isJsonObject, SECTION_METHOD, toServerItem } from '../surface/snapshot.js';
 import type { JsonObject, Section } from '../surface/types.js';
 import { SECTIONS } from '../surface/types.js';
 import type { RequestContext } from './audit-events.js';
 import { toResultEvent } from './audit-events.js';
+import type { BehaviorOptions } from './behavior-monitor.js';
+import { BehaviorMonitor } from './behavior-monitor.js';
 import { describeError, errorCode } from './describe-error.js';
 import { toDeniedToolResult } from './gate.js';
 import type { ApprovalSettings } from './hold-hooks.js';
@@ -41,6 +46,11 @@ export interface GatewayOptions extends SurfaceTrackerOptions {
   /** Where held requests wait for a human (DESIGN §9). */
   holds: HoldStore;
   approvals: ApprovalSettings;
+  /** Where behaviour profiles and anomalies are kept (DESIGN §8). */
+  behaviorStore: BehaviorStore & PinStore;
+  behavior: BehaviorOptions;
+  /** The size of a message as received, when the transport kept its bytes. */
+  messageBytes?: (message: JSONRPCMessage) => number | undefined;
 }
 
 /** A client request relayed upstream, awaiting its answer. */
@@ -52,6 +62,8 @@ interface Forwarded {
   startedAt: number;
   /** The client cancelled it: no answer is owed at close. */
   isCancelled?: boolean;
+  /** The tool a `tools/call` named: its results are checked against the tool's behaviour. */
+  tool?: string;
 }
 
 /** The list method of each section, answered by the gateway itself. */
@@ -64,6 +76,18 @@ const LIST_CHANGED: Readonly<Record<string, Section[]>> = {
   'notifications/prompts/list_changed': ['prompts'],
   'notifications/resources/list_changed': ['resources', 'resourceTemplates'],
 };
+
+/** The tool result a client gets instead of a withheld one (DESIGN §8). */
+function toWithheldToolResult(message: string, meta: JsonObject): JsonObject {
+  return {
+    content: [{ type: 'text', text: `holdfast withheld: ${message}` }],
+    isError: true,
+    _meta: { 'holdfast/withheld': meta },
+  };
+}
+
+/** The scan context of the server item, which names no tools. */
+const NO_CONTEXT = (server: string): ScanContext => ({ server, otherTools: new Map() });
 
 /** Requests that pass whatever the server's status, because they carry no server-authored text. */
 const ALWAYS_ALLOWED = new Set(['ping', 'logging/setLevel']);
@@ -82,6 +106,7 @@ export class GatewaySession {
   readonly #clientRequester: UpstreamRequester;
   readonly #tracker: SurfaceTracker;
   readonly #gate: RequestGate;
+  readonly #monitor: BehaviorMonitor;
   /** Client requests forwarded upstream, so each one always gets an answer. */
   readonly #clientRequests = new Map<RequestId, Forwarded>();
   /**
@@ -143,6 +168,14 @@ export class GatewaySession {
         }),
       principal: `stdio:${this.#sessionId}`,
     });
+    this.#monitor = new BehaviorMonitor({
+      ...options.behavior,
+      name: options.name,
+      session: this.#sessionId,
+      store: options.behaviorStore,
+      clock: options.clock,
+      log: options.log,
+    });
   }
 
   /** Resolves when either side has closed and the other has been closed too. */
@@ -186,6 +219,11 @@ export class GatewaySession {
       );
     }
     this.#clientRequests.clear();
+    try {
+      await this.#monitor.flush();
+    } catch (error) {
+      this.#options.log(`could not save behaviour profiles: ${describeError(error)}`);
+    }
     await Promise.allSettled([this.#up.close(), this.#down.close()]);
     this.#resolveDone();
   }
@@ -303,7 +341,12 @@ export class GatewaySession {
           return;
         }
         this.#clientRequests.delete(m.id);
-        if (!(await this.#recordResult(m.id, forwarded, m))) return;
+        const withheld =
+          forwarded.tool === undefined
+            ? undefined
+            : await this.#checkBehavior(forwarded.tool, forwarded, m, message);
+        if (!(await this.#recordResult(m.id, forwarded, m, withheld))) return;
+        if (withheld !== undefined) return this.#sendClient(toResult(m.id, withheld));
         if (forwarded.method === 'initialize' && m.kind === 'response')
           return this.#answerInitialize(m.id, m.result);
         return this.#sendClient(message);
@@ -353,9 +396,20 @@ export class GatewaySession {
       // HTTP transports send the negotiated version as a header from now on.
       this.#up.setProtocolVersion?.(protocolVersion);
       const record = await this.#tracker.currentRecord();
+      // Scanned now, before the first probe: a first contact must not relay poisoned instructions.
+      const { settings } = this.#options.risk;
+      const scanned = scanDefinition(
+        'server',
+        'server',
+        serverItem,
+        NO_CONTEXT(this.#options.name),
+        settings,
+      );
+      const stored = record?.risk?.items['server']?.mode ?? 'allow';
       const view = approvedInitializeResult(result, sha256Digest(serverItem), record, {
         name: this.#options.name,
         trustOnFirstUse: this.#options.posture === 'discovery',
+        serverMode: tighterMode(stored, scanned.mode),
       });
       await this.#sendClient(toResult(id, view));
       return;
@@ -409,10 +463,12 @@ export class GatewaySession {
     message: JSONRPCMessage,
     decision: number | undefined,
   ): Promise<void> {
+    const tool = m.method === 'tools/call' ? m.params['name'] : undefined;
     this.#clientRequests.set(m.id, {
       method: m.method,
       decision,
       startedAt: performance.now(),
+      ...(typeof tool === 'string' ? { tool } : {}),
     });
     await this.#sendUpstream(message);
   }
@@ -425,6 +481,7 @@ export class GatewaySession {
     id: RequestId,
     forwarded: Forwarded,
     m: Extract<Classified, { kind: 'response' | 'error' }>,
+    withheld: JsonObject | undefined,
   ): Promise<boolean> {
     if (forwarded.decision === undefined) return true;
     const result = m.kind === 'response' ? m.result : m.error;
@@ -433,7 +490,12 @@ export class GatewaySession {
       const ctx = this.#context({ id, method: forwarded.method });
       const durationUs = (performance.now() - forwarded.startedAt) * 1000;
       await this.#options.audit.append(
-        toResultEvent(ctx, forwarded.decision, { result, isError, durationUs }),
+        toResultEvent(ctx, forwarded.decision, {
+          result,
+          isError,
+          durationUs,
+          withheld: withheld !== undefined,
+        }),
       );
       return true;
     } catch (error) {
@@ -446,6 +508,47 @@ export class GatewaySession {
         ),
       );
       return false;
+    }
+  }
+
+  /**
+   * Checks a tool's result against its behaviour (DESIGN §8). Returns the tool result the client
+   * gets instead when the result is withheld, or undefined to relay it. A fault withholds (I3).
+   */
+  async #checkBehavior(
+    tool: string,
+    forwarded: Forwarded,
+    m: Extract<Classified, { kind: 'response' | 'error' }>,
+    message: JSONRPCMessage,
+  ): Promise<JsonObject | undefined> {
+    try {
+      const record = await this.#tracker.currentRecord();
+      const definition = record?.baseline?.surface.tools[tool];
+      const outputSchema = definition?.['outputSchema'];
+      const result = m.kind === 'response' ? m.result : undefined;
+      const verdict = await this.#monitor.check({
+        tool,
+        result,
+        durationMs: performance.now() - forwarded.startedAt,
+        bytes: this.#options.messageBytes?.(message) ?? Buffer.byteLength(JSON.stringify(message)),
+        outputSchema: isJsonObject(outputSchema) ? outputSchema : undefined,
+      });
+      if (verdict.action === 'relay' || verdict.action === 'alert') return undefined;
+      // The kinds that withheld it (an alert raised on the same result is listed by id only).
+      const kinds = [
+        ...new Set(verdict.anomalies.filter((a) => a.action !== 'alert').map((a) => a.kind)),
+      ];
+      const ids = verdict.anomalies.map((a) => a.id);
+      return toWithheldToolResult(
+        `the result of tool "${tool}" was withheld: ${kinds.join(', ')} (${ids.join(', ')}). A human can review it with: holdfast anomalies ${this.#options.name}`,
+        { code: 'RESULT_WITHHELD', anomalies: ids, kinds },
+      );
+    } catch (error) {
+      this.#options.log(`result withheld (fail closed): ${describeError(error)}`);
+      return toWithheldToolResult(
+        `holdfast could not check the result of tool "${tool}", so it was withheld`,
+        { code: 'BEHAVIOR_CHECK_FAILED' },
+      );
     }
   }
 

@@ -1,5 +1,8 @@
+import { withRiskAssessment } from '../pinning/risk-transition.js';
 import { applyObservation } from '../pinning/status.js';
 import type { Observation, Posture, ServerRecord } from '../pinning/types.js';
+import { scanSurface } from '../risk/index.js';
+import type { RiskMode, RiskSettings } from '../risk/types.js';
 import type { Clock } from '../shared/clock.js';
 import type { PinStore } from '../store/ports.js';
 import { computeSurfaceDigests, digestEquals, profileDigest } from '../surface/digest.js';
@@ -24,6 +27,8 @@ export interface SurfaceTrackerOptions {
   /** Periodic re-probe, or null for none. */
   recheckIntervalMs: number | null;
   limits: SurfaceLimits;
+  /** How definitions are scored (DESIGN §7) and the mode of items that appear on their own. */
+  risk: { settings: RiskSettings; newItems: RiskMode };
 }
 
 /**
@@ -150,15 +155,57 @@ export class SurfaceTracker {
       // Same surface as this session's last recorded look: nothing to record (every-call path).
       return;
     }
-    const stored = await store.update(name, (current) =>
-      applyObservation(current, observation, posture, { name, now: clock.now() }),
+    // Scanned before the write, so a scanner fault fails the probe (calls are denied: I3).
+    const assessment = scanSurface(
+      observation.surface,
+      { server: name, otherTools: await this.#otherTools() },
+      this.#options.risk.settings,
     );
+    const stored = await store.update(name, (current) => {
+      const ctx = { name, now: clock.now() };
+      const transition = applyObservation(current, observation, posture, ctx);
+      return withRiskAssessment(
+        current,
+        transition,
+        observation,
+        assessment,
+        { newMode: this.#options.risk.newItems },
+        ctx,
+      );
+    });
+    this.#logTightened(this.#record, stored);
     const previous = this.#record?.status;
     this.#observation = observation;
     this.#record = stored;
     if (stored !== undefined && stored.status !== 'verified' && stored.status !== previous) {
       log(
         `server "${name}" is ${stored.status}: ${stored.reason}. Review with: holdfast diff ${name}`,
+      );
+    }
+  }
+
+  /** Tool names every other server advertises (shadowing, DESIGN §1), from their records. */
+  async #otherTools(): Promise<Map<string, string[]>> {
+    const tools = new Map<string, string[]>();
+    for (const record of await this.#options.store.listServers()) {
+      if (record.name === this.#options.name) continue;
+      const names = new Set([
+        ...Object.keys(record.baseline?.surface.tools ?? {}),
+        ...Object.keys(record.observed?.surface.tools ?? {}),
+      ]);
+      for (const tool of names) tools.set(tool, [...(tools.get(tool) ?? []), record.name]);
+    }
+    return tools;
+  }
+
+  /** Says on stderr which items a scan or a review tightened (refs only, no server text). */
+  #logTightened(before: ServerRecord | undefined, after: ServerRecord | undefined): void {
+    const { name, log } = this.#options;
+    for (const [ref, item] of Object.entries(after?.risk?.items ?? {})) {
+      if (item.mode === 'allow' || before?.risk?.items[ref]?.mode === item.mode) continue;
+      const what = item.mode === 'block' ? 'blocked' : 'quarantined (calls need an approval)';
+      log(
+        `${ref} of server "${name}" is ${what}: risk ${item.band} (score ${item.score}, ${item.source}). Review with: holdfast diff ${name}`,
       );
     }
   }

@@ -1,6 +1,8 @@
 import type { Observation, ServerRecord } from '../pinning/types.js';
+import type { RiskMode } from '../risk/types.js';
 import { digestEquals } from '../surface/digest.js';
 import type { JsonObject, Section } from '../surface/types.js';
+import { SECTION_KEY } from '../surface/types.js';
 
 /**
  * What the client may see of one section (I1).
@@ -11,6 +13,33 @@ import type { JsonObject, Section } from '../surface/types.js';
  * - Nothing approved (pending): an empty list.
  */
 export function approvedSectionView(
+  record: ServerRecord | undefined,
+  observation: Observation,
+  section: Section,
+): JsonObject[] {
+  const items = sectionItems(record, observation, section);
+  const risk = record?.risk?.items;
+  // A blocked item is hidden (DESIGN §7): its text never reaches the model. Only a verified
+  // server shows observed text; otherwise the approved snapshot is shown and calls are denied.
+  if (risk === undefined || record?.status !== 'verified') return items;
+  const keyField = SECTION_KEY[section];
+  const kind = SECTION_KIND[section];
+  return items.filter((item) => {
+    const key = item[keyField];
+    if (typeof key !== 'string') return true;
+    const ref = `${kind}:${key}`;
+    return !Object.hasOwn(risk, ref) || risk[ref]?.mode !== 'block';
+  });
+}
+
+const SECTION_KIND: Readonly<Record<Section, string>> = {
+  tools: 'tool',
+  prompts: 'prompt',
+  resources: 'resource',
+  resourceTemplates: 'resourceTemplate',
+};
+
+function sectionItems(
   record: ServerRecord | undefined,
   observation: Observation,
   section: Section,
@@ -49,6 +78,23 @@ export function approvedSectionView(
  * serverInfo naming the server as configured.
  */
 export function approvedInitializeResult(
+  result: JsonObject,
+  serverItemDigest: string,
+  record: ServerRecord | undefined,
+  options: { name: string; trustOnFirstUse: boolean; serverMode: RiskMode },
+): JsonObject {
+  const view = initializeView(result, serverItemDigest, record, options);
+  // Received instructions the risk engine did not allow never reach the model (DESIGN §7);
+  // approved instructions substituted for changed ones are shown as approved.
+  const isReceived = view['instructions'] === result['instructions'];
+  if (options.serverMode === 'allow' || view['instructions'] === undefined || !isReceived) {
+    return view;
+  }
+  const { instructions: _withheld, ...rest } = view;
+  return rest;
+}
+
+function initializeView(
   result: JsonObject,
   serverItemDigest: string,
   record: ServerRecord | undefined,

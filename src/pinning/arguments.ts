@@ -1,9 +1,9 @@
 import { Ajv } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 
-import { createLinearRegExp } from '../shared/linear-regexp.js';
 import { isJsonObject } from '../surface/snapshot.js';
 import type { JsonObject, JsonValue } from '../surface/types.js';
+import { isDraft07, LINEAR_AJV_OPTIONS } from './linear-ajv.js';
 
 /** A decision about a call's arguments. Problems name argument paths, never values. */
 export type ArgumentsVerdict = { kind: 'valid' } | { kind: 'invalid'; problems: string[] };
@@ -17,14 +17,6 @@ export interface ArgumentValidatorOptions {
 }
 
 type Check = (args: JsonObject) => ArgumentsVerdict;
-
-/** ajv's regexp engine hook: `pattern` and `patternProperties` compile for the linear engine. */
-const LINEAR_REGEXP = Object.assign((pattern: string) => createLinearRegExp(pattern), {
-  code: 'createLinearRegExp',
-});
-
-/** `$schema` values that name draft-06 or draft-07 (with or without the trailing `#`). */
-const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-0[67]\/schema#?$/;
 
 /**
  * Validates `tools/call` arguments against the pinned `inputSchema` (I2). Compiled validators are
@@ -40,15 +32,7 @@ export interface ArgumentValidator {
 
 /** Creates a validator; see {@link ArgumentValidator}. */
 export function createArgumentValidator(options: ArgumentValidatorOptions): ArgumentValidator {
-  const ajvOptions = {
-    strict: false,
-    allErrors: false,
-    validateFormats: false,
-    validateSchema: false,
-    // Patterns come from the server and inputs from the agent: only linear-time matching.
-    unicodeRegExp: false,
-    code: { regExp: LINEAR_REGEXP },
-  } as const;
+  const ajvOptions = LINEAR_AJV_OPTIONS;
   const ajv2020 = new Ajv2020(ajvOptions);
   let ajv07: Ajv | undefined;
   const cache = new Map<string, Check>();
@@ -64,10 +48,7 @@ export function createArgumentValidator(options: ArgumentValidatorOptions): Argu
     // its tuple `items: [...]`, `additionalItems` and `dependencies` mean nothing under 2020-12.
     // Anything else is validated as 2020-12, the MCP default.
     const { $schema: dialect, $id: _id, ...rest } = schema;
-    const ajv =
-      typeof dialect === 'string' && DRAFT_07.test(dialect)
-        ? (ajv07 ??= new Ajv(ajvOptions))
-        : ajv2020;
+    const ajv = isDraft07(dialect) ? (ajv07 ??= new Ajv(ajvOptions)) : ajv2020;
     let validateFn: ((data: unknown) => boolean) & {
       errors?: { instancePath: string; message?: string }[] | null;
     };

@@ -473,6 +473,7 @@ describe('what the client sees (I1)', () => {
           const view = approvedInitializeResult(received, sha256Digest(server), record, {
             name: NAME,
             trustOnFirstUse,
+            serverMode: 'allow',
           });
           if (record === undefined && trustOnFirstUse) {
             expect(view).toBe(received);

@@ -118,7 +118,7 @@ export function applyObservation(
           current.baseline,
           observation,
           `drifted from the approved surface: ${result.changes.length} ${result.changes.length === 1 ? 'item' : 'items'} changed`,
-          current.revision,
+          current,
         ),
         events: [
           probe,
@@ -167,14 +167,7 @@ export function approve(
   return {
     approved: true,
     transition: {
-      record: record(
-        ctx,
-        'verified',
-        baseline,
-        current.observed,
-        `approved by ${actor}`,
-        current.revision,
-      ),
+      record: record(ctx, 'verified', baseline, current.observed, `approved by ${actor}`, current),
       events: [
         event(ctx, 'approve', {
           digest: observed,
@@ -207,15 +200,26 @@ export function quarantine(
   };
 }
 
+/** A record in `status`; the risk assessment of `current` (if any) is carried over unchanged. */
 function record(
   ctx: TransitionContext,
   status: ServerRecord['status'],
   baseline: ServerRecord['baseline'],
   observed: Observation,
   reason: string,
-  revision = 0,
+  current?: ServerRecord,
 ): ServerRecord {
-  return { name: ctx.name, status, revision, baseline, observed, reason, updatedAt: ctx.now };
+  const next: ServerRecord = {
+    name: ctx.name,
+    status,
+    revision: current?.revision ?? 0,
+    baseline,
+    observed,
+    reason,
+    updatedAt: ctx.now,
+  };
+  if (current?.risk !== undefined) next.risk = current.risk;
+  return next;
 }
 
 function event(ctx: TransitionContext, kind: PinEvent['kind'], data: PinEvent['data']): PinEvent {

@@ -1,3 +1,4 @@
+import type { RiskRecord } from '../risk/ratchet.js';
 import type { Digest, Section, Surface, SurfaceDigests } from '../surface/types.js';
 
 /**
@@ -46,6 +47,11 @@ export interface ServerRecord {
   /** Why the status is what it is, safe to show (never server-authored text). */
   reason: string;
   updatedAt: number;
+  /**
+   * Each item's risk assessment and enforcement mode (DESIGN §7). Absent in records written before
+   * the risk engine; the first observation fills it in.
+   */
+  risk?: RiskRecord;
 }
 
 /** Kinds of pinning events, recorded in the audit log. `call-denied` only appears in logs migrated from 0.1. */
@@ -59,6 +65,7 @@ export const PIN_EVENT_KINDS = [
   'quarantine',
   'profile-learned',
   'profile-unreviewed',
+  'risk-mode',
   'call-denied',
 ] as const;
 

@@ -14,6 +14,7 @@ describe('the policy folder', () => {
       'POLICY_CONFIG_SHAPE',
       'PolicyConfigSchema',
       'REDACTED',
+      'RISK_RULE_ID',
       'TOO_LARGE_REASON',
       'VERDICTS',
       'applyRedactions',

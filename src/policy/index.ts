@@ -32,5 +32,5 @@ export type {
   PolicyRequest,
   Verdict,
 } from './rule.js';
-export { DEFAULT_RULE_ID, EGRESS_RULE_ID, LIMITS_RULE_ID, VERDICTS } from './rule.js';
+export { DEFAULT_RULE_ID, EGRESS_RULE_ID, LIMITS_RULE_ID, RISK_RULE_ID, VERDICTS } from './rule.js';
 export { applyRedactions, REDACTED } from './sanitize.js';

@@ -23,7 +23,7 @@ import type {
   CompiledRule,
   PolicyLimits,
 } from './rule.js';
-import { DEFAULT_RULE_ID, EGRESS_RULE_ID, LIMITS_RULE_ID, VERDICTS } from './rule.js';
+import { DEFAULT_RULE_ID, EGRESS_RULE_ID, LIMITS_RULE_ID, RISK_RULE_ID, VERDICTS } from './rule.js';
 
 const RULE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -71,6 +71,7 @@ const RuleSchema = z
 const RESERVED_RULE_IDS: ReadonlySet<string> = new Set([
   EGRESS_RULE_ID,
   LIMITS_RULE_ID,
+  RISK_RULE_ID,
   DEFAULT_RULE_ID,
 ]);
 
@@ -195,7 +196,7 @@ export function compilePolicy(
     if (RESERVED_RULE_IDS.has(rule.id)) {
       issues.push({
         path: `rules.${i}.id`,
-        message: `"${rule.id}" is reserved for Holdfast's own decisions (egress, limits, default)`,
+        message: `"${rule.id}" is reserved for Holdfast's own decisions (egress, limits, risk, default)`,
       });
     }
     const first = firstUse.get(rule.id);

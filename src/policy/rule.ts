@@ -108,5 +108,7 @@ export interface PolicyDecision {
 export const EGRESS_RULE_ID = 'egress';
 /** Rule id used when the arguments exceed the evaluation limits. */
 export const LIMITS_RULE_ID = 'limits';
+/** Rule id used when a tool's risk quarantine holds a call the rules would have let through. */
+export const RISK_RULE_ID = 'risk';
 /** Rule id used when no rule matched. */
 export const DEFAULT_RULE_ID = 'default';

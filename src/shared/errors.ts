@@ -30,7 +30,11 @@ export class SurfaceError extends GatewayError<
 
 /** Pin store and approval faults. */
 export class PinError extends GatewayError<
-  'PIN_UNKNOWN_SERVER' | 'PIN_STALE_DIGEST' | 'PIN_NOTHING_OBSERVED' | 'PIN_STORE_CORRUPT'
+  | 'PIN_UNKNOWN_SERVER'
+  | 'PIN_UNKNOWN_ITEM'
+  | 'PIN_STALE_DIGEST'
+  | 'PIN_NOTHING_OBSERVED'
+  | 'PIN_STORE_CORRUPT'
 > {}
 
 /** Storage faults: any of these makes the gateway deny (I3). */

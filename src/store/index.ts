@@ -2,7 +2,10 @@ export { defaultDbPath, ensureHome } from './home.js';
 export type { MemoryStore, MemoryStoreOptions } from './memory/memory-store.js';
 export { createMemoryStore } from './memory/memory-store.js';
 export type {
+  Anomaly,
+  AnomalyAction,
   AuditStore,
+  BehaviorStore,
   CheckpointSigning,
   Hold,
   HoldResolution,

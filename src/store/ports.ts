@@ -1,5 +1,6 @@
 import type { AuditEvent, AuditPayload } from '../audit/entry.js';
 import type { PinEvent, ServerRecord, ServerStatus } from '../pinning/types.js';
+import type { JsonObject } from '../surface/types.js';
 
 /** The result of an update function: the record to write and the events to append with it. */
 export interface PinUpdate {
@@ -168,5 +169,52 @@ export interface HoldStore {
   useNonce(nonce: string, at: number, forgetBefore: number): Promise<boolean>;
 }
 
+/** What a behaviour anomaly made the gateway do (DESIGN §8). */
+export type AnomalyAction = 'alert' | 'withhold' | 'quarantine' | 'block';
+
+/**
+ * A deviation of a tool's results from its learned behaviour (DESIGN §8). `message` and `evidence`
+ * are safe to show: evidence is made visible, cut short, and secrets in it are masked.
+ */
+export interface Anomaly {
+  /** `anom_` + 16 URL-safe characters (`createId('anom')`). */
+  id: string;
+  /** Milliseconds since the Unix epoch. */
+  at: number;
+  server: string;
+  tool: string;
+  /** The detector that fired (`output-schema`, `output-injection`, `shape`, …). */
+  kind: string;
+  action: AnomalyAction;
+  message: string;
+  evidence: string;
+  /** The downstream session whose call produced the result. */
+  session: string;
+}
+
+/**
+ * Learned per-tool behaviour profiles and the anomalies raised against them (DESIGN §8). Every
+ * backend passes `test/contract/behavior-store.contract.ts`. Any fault throws `StoreError`.
+ */
+export interface BehaviorStore {
+  /** The stored profile of `server`/`tool` (opaque JSON owned by `behavior/`), if any. */
+  getProfile(server: string, tool: string): Promise<JsonObject | undefined>;
+  /** Replaces the stored profile of `server`/`tool`. */
+  putProfile(server: string, tool: string, profile: JsonObject, at: number): Promise<void>;
+  /**
+   * Stores the anomaly and appends `event` (its `anomaly` audit entry) in one transaction;
+   * returns the entry's index.
+   * @throws RangeError for a malformed anomaly or an id already used.
+   */
+  recordAnomaly(anomaly: Anomaly, event: AuditEvent): Promise<number>;
+  /** Anomalies matching every given filter, oldest first; `limit` keeps the newest ones. */
+  listAnomalies(filter?: {
+    server?: string;
+    tool?: string;
+    since?: number;
+    limit?: number;
+  }): Promise<Anomaly[]>;
+}
+
 /** Everything one backend stores. */
-export interface Store extends PinStore, AuditStore, HoldStore {}
+export interface Store extends PinStore, AuditStore, HoldStore, BehaviorStore {}

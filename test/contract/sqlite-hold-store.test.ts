@@ -80,7 +80,9 @@ describe('SQLite hold store', () => {
 
   it('adds the approval tables to a database of the previous schema (migration 3)', async () => {
     await Promise.all(opened.splice(0).map((store) => store.close()));
-    tamper('DROP TABLE holds; DROP TABLE callback_nonces; PRAGMA user_version = 2;');
+    tamper(
+      'DROP TABLE holds; DROP TABLE callback_nonces; DROP TABLE behavior_profiles; DROP TABLE anomalies; PRAGMA user_version = 2;',
+    );
     const store = open();
     expect(await store.listHolds()).toEqual([]);
     await store.createHold(sampleHold());

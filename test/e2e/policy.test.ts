@@ -12,6 +12,7 @@ import { verifies } from '../requirements.js';
 import { auditEntries } from '../support/audit.js';
 import { createTempDir } from '../support/compare.js';
 import { memoryServer } from '../support/compare.js';
+import { connectConfigured } from '../support/configured.js';
 import type { Connected } from '../support/holdfast.js';
 import {
   connectThroughHoldfast,
@@ -20,8 +21,6 @@ import {
   runCli,
   runCliJson,
 } from '../support/holdfast.js';
-import type { Recorded } from '../support/received.js';
-import { callsReceived } from '../support/received.js';
 
 interface ToolResult {
   content?: unknown;
@@ -40,25 +39,7 @@ function denial(result: ToolResult): { code?: string; ruleId?: string } {
   return result._meta?.['holdfast/deny'] ?? {};
 }
 
-/** Connects through holdfast with `yaml` as the configuration, recording what the server gets. */
-async function connect(
-  home: string,
-  dir: string,
-  yaml: string,
-  extra: Partial<Parameters<typeof connectThroughHoldfast>[0]> = {},
-): Promise<Connected & { serverGot: () => Recorded[] }> {
-  const config = join(dir, 'holdfast.yaml');
-  writeFileSync(config, yaml);
-  const recordFile = join(dir, 'received.jsonl');
-  const c = await connectThroughHoldfast({
-    home,
-    runArgs: ['--config', config],
-    server: { recordFile },
-    ...extra,
-  });
-  await c.client.listTools(undefined, { cacheMode: 'bypass' });
-  return Object.assign(c, { serverGot: () => callsReceived(recordFile) });
-}
+const connect = connectConfigured;
 
 const PRIVATE_KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA\n';
 

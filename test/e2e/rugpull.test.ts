@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { verifies } from '../requirements.js';
 import type { Connected } from '../support/holdfast.js';
 import { connectThroughHoldfast, createTempHome, firstText, runCli } from '../support/holdfast.js';
-import { approveObserved, statusOf } from '../support/review.js';
+import { approveObserved, blockedItems, statusOf } from '../support/review.js';
 import type { RugpullChange, RugpullConfig } from '../support/rugpull-config.js';
 
 /** Strings that appear only in the hostile version of each change. */
@@ -146,6 +146,12 @@ describe.each(['silent', 'list-changed'] as const)(
 
         approveObserved(home.home);
         expect(statusOf(home.home)).toBe('verified');
+        // The approval reviewed the findings, but a blocked (critical) item also needs its risk
+        // accepted explicitly: until then a blocked tool stays denied.
+        const blocked = blockedItems(home.home);
+        if (blocked.includes('tool:search_notes')) await expectDenied(c, 'RISK_BLOCKED');
+        if (blocked.length > 0) approveObserved(home.home, 'notes', ['--accept-risk']);
+        expect(blockedItems(home.home)).toEqual([]);
         const restored = await c.client.callTool({
           name: change === 'param-name' ? 'add_note' : 'search_notes',
           arguments: change === 'param-name' ? { title: 't', body: 'b' } : { query: 'x' },

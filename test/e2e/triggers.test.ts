@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { verifies } from '../requirements.js';
 import type { Connected } from '../support/holdfast.js';
 import { connectThroughHoldfast, createTempHome, firstText } from '../support/holdfast.js';
-import { approveObserved, statusOf } from '../support/review.js';
+import { approveObserved, blockedItems, statusOf } from '../support/review.js';
 import type { RugpullConfig } from '../support/rugpull-config.js';
 
 const HONEST_INSTRUCTIONS = 'Notes server. Use search_notes to find notes.';
@@ -125,6 +125,12 @@ describe('when the server changes on its second launch', () => {
       expect((await callSearch(second)).isError).toBe(true);
       expect(second.received()).not.toContain(marker);
       approveObserved(home.home);
+      // A poisoned definition the risk engine blocks also needs its risk accepted explicitly.
+      const blocked = blockedItems(home.home);
+      if (blocked.includes('tool:search_notes')) {
+        expect((await callSearch(second)).isError).toBe(true);
+      }
+      if (blocked.length > 0) approveObserved(home.home, 'notes', ['--accept-risk']);
       expect((await callSearch(second)).isError).toBe(false);
     },
   );

@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 
+import { DEFAULT_BEHAVIOR_SETTINGS } from '../../src/behavior/index.js';
+import { defaultConfig } from '../../src/config/load.js';
 import { AuditError, StoreError } from '../../src/shared/errors.js';
 import { createMemoryStore } from '../../src/store/index.js';
 import { verifies } from '../requirements.js';
@@ -122,5 +124,60 @@ describe('when only the audit log fails', () => {
     w.store.appendAudit = original;
     const ok = await w.client.callTool({ name: 'search_notes', arguments: { query: 'c' } });
     expect(firstText(ok)).toBe('found c');
+  });
+});
+
+describe('when a result check fails', () => {
+  it(
+    verifies('behavior:fail-closed', 'withholds the result when the output scanner throws'),
+    async () => {
+      await using w = await wire({
+        behavior: {
+          settings: DEFAULT_BEHAVIOR_SETTINGS,
+          actions: defaultConfig().behavior.actions,
+          scanner: () => {
+            throw new Error('scanner bug');
+          },
+        },
+      });
+      await w.client.listTools(undefined, { cacheMode: 'bypass' });
+      const withheld = await w.client.callTool({ name: 'search_notes', arguments: { query: 'a' } });
+      expect(withheld.isError).toBe(true);
+      expect(firstText(withheld)).toMatch(/^holdfast withheld: /);
+      expect(firstText(withheld)).not.toContain('found a');
+      expect(withheld._meta?.['holdfast/withheld']).toEqual({ code: 'BEHAVIOR_CHECK_FAILED' });
+      expect(w.upstreamMethods()).toContain('tools/call');
+    },
+  );
+
+  it('withholds the result when the anomaly cannot be recorded', async () => {
+    const store = createMemoryStore();
+    await using w = await wire({
+      store,
+      behavior: {
+        settings: DEFAULT_BEHAVIOR_SETTINGS,
+        actions: defaultConfig().behavior.actions,
+        // Runs after the call's decision entry: from here on the log refuses every append.
+        scanner: () => {
+          store.setAuditFault(new AuditError('AUDIT_UNAVAILABLE', 'disk full'));
+          return [
+            {
+              ruleId: 'output-instruction',
+              weight: 50,
+              message: 'instruction-like text',
+              pointer: '',
+              span: { start: 0, end: 0 },
+              evidence: 'ignore previous instructions',
+            },
+          ];
+        },
+      },
+    });
+    await w.client.listTools(undefined, { cacheMode: 'bypass' });
+    await expect(
+      w.client.callTool({ name: 'search_notes', arguments: { query: 'a' } }),
+    ).rejects.toThrow(/withheld/);
+    expect(w.upstreamMethods()).toContain('tools/call');
+    expect(await store.listAnomalies()).toEqual([]);
   });
 });

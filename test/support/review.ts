@@ -20,9 +20,18 @@ export function statusOf(home: string, name = 'notes'): string | undefined {
 }
 
 /** Reads the diff and approves exactly the observed digest it shows. */
-export function approveObserved(home: string, name = 'notes'): DiffJson {
+export function approveObserved(home: string, name = 'notes', extra: string[] = []): DiffJson {
   const diff = runCliJson<DiffJson>(['diff', name], home);
-  const result = runCli(['approve', name, '--digest', diff.observedDigest], home);
+  const result = runCli(['approve', name, '--digest', diff.observedDigest, ...extra], home);
   if (result.code !== 0) throw new Error(`approve failed (${result.code}): ${result.stderr}`);
   return diff;
+}
+
+/** The items of `name` the risk engine (or a human) has blocked, from `holdfast servers --json`. */
+export function blockedItems(home: string, name = 'notes'): string[] {
+  const { servers } = runCliJson<{ servers: { name: string; risk: { blocked: string[] } }[] }>(
+    ['servers'],
+    home,
+  );
+  return servers.find((s) => s.name === name)?.risk.blocked ?? [];
 }

@@ -9,9 +9,14 @@ import { InMemoryTransport, McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 
 import { AuditLog } from '../../src/audit/log.js';
+import { DEFAULT_BEHAVIOR_SETTINGS } from '../../src/behavior/index.js';
+import { defaultConfig } from '../../src/config/load.js';
 import type { GatewayOptions } from '../../src/gateway/index.js';
 import { GatewaySession } from '../../src/gateway/index.js';
 import { compilePolicy, PolicyConfigSchema } from '../../src/policy/index.js';
+import { DEFAULT_RISK_SETTINGS } from '../../src/risk/index.js';
+
+const DEFAULT_ANOMALY_ACTIONS = defaultConfig().behavior.actions;
 import type { MemoryStore } from '../../src/store/index.js';
 import { createMemoryStore } from '../../src/store/index.js';
 
@@ -73,6 +78,9 @@ export async function wire(
     audit: new AuditLog({ store, signing: undefined, clock, log, checkpointIntervalMs: 1000 }),
     keepPayloads: false,
     policy: compilePolicy(PolicyConfigSchema.parse({})),
+    risk: { settings: DEFAULT_RISK_SETTINGS, newItems: 'quarantine' },
+    behaviorStore: store,
+    behavior: { settings: DEFAULT_BEHAVIOR_SETTINGS, actions: DEFAULT_ANOMALY_ACTIONS },
     holds: store,
     approvals: { ttlMs: 5_000, pollMs: 20, progressIntervalMs: 1_000, elicitation: true },
     recheck: 'on-list',

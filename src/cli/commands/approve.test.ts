@@ -79,6 +79,7 @@ describe('holdfast approve', () => {
           status: 'verified',
           requested: POISONED_DIGEST,
           observed: POISONED_DIGEST,
+          restricted: [],
         });
       });
     });
@@ -123,6 +124,7 @@ describe('holdfast approve', () => {
           status: 'changed',
           requested: HONEST_DIGEST,
           observed: POISONED_DIGEST,
+          restricted: [],
         });
       });
     });

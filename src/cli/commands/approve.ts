@@ -1,4 +1,8 @@
+import { setItemRisk } from '../../pinning/item-risk.js';
+import { withRiskReview } from '../../pinning/risk-transition.js';
 import { approve, quarantine } from '../../pinning/status.js';
+import type { ServerRecord } from '../../pinning/types.js';
+import type { RiskMode } from '../../risk/types.js';
 import { GatewayError } from '../../shared/errors.js';
 import { isDigest } from '../../surface/digest.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
@@ -7,6 +11,17 @@ import { cliActor, EXIT, openStore, signDecisionCheckpoint, writeJson } from '..
 /** Options of `holdfast approve`. */
 export interface ApproveOptions extends GlobalOptions {
   digest: string;
+  /** Release this tool's risk mode instead; `digest` is then the tool's definition digest. */
+  tool?: string;
+  /** Also allow items whose risk assessment blocks them (critical by default). */
+  acceptRisk?: boolean;
+}
+
+/** Options of `holdfast quarantine`. */
+export interface QuarantineOptions extends GlobalOptions {
+  /** Quarantine (or block) only this tool: its calls are held for approval (or denied). */
+  tool?: string;
+  block?: boolean;
 }
 
 /**
@@ -24,6 +39,7 @@ export async function approveCommand(
     );
     return EXIT.USAGE;
   }
+  if (options.tool !== undefined) return approveTool(name, options.tool, options, deps);
   const store = openStore(options, deps.env);
   const actor = cliActor(deps.env);
   try {
@@ -32,13 +48,21 @@ export async function approveCommand(
       observed: null,
     };
     const record = await store.update(name, (current) => {
-      const result = approve(current, options.digest, actor, { name, now: deps.clock.now() });
+      const ctx = { name, now: deps.clock.now() };
+      const result = approve(current, options.digest, actor, ctx);
       outcome.approved = result.approved;
       outcome.observed = current?.observed?.digests.surface ?? null;
-      return result.transition;
+      if (!result.approved) return result.transition;
+      // The reviewer saw the findings with the diff: their approval reviews the items' risk too.
+      return withRiskReview(
+        result.transition,
+        { by: actor, acceptRisk: options.acceptRisk === true },
+        ctx,
+      );
     });
     const { approved, observed } = outcome;
     await signDecisionCheckpoint(store, options, deps);
+    const restricted = restrictedItems(record);
     if (options.json === true) {
       writeJson(deps, {
         server: name,
@@ -46,11 +70,21 @@ export async function approveCommand(
         status: record?.status ?? null,
         requested: options.digest,
         observed,
+        restricted,
       });
     } else if (approved) {
       deps.stdout.write(
         `Approved ${name} at ${options.digest}. Status: ${record?.status ?? '?'}.\n`,
       );
+      for (const item of restricted) {
+        const release =
+          item.mode === 'block' && item.source === 'scan'
+            ? `approve again with --accept-risk to allow it`
+            : `release with: holdfast approve ${name} --tool <name> --digest ${item.digest}`;
+        deps.stdout.write(
+          `  still ${item.mode === 'block' ? 'blocked' : 'quarantined'}: ${item.ref} (risk ${item.band}, set by ${item.by ?? item.source}); ${release}\n`,
+        );
+      }
     } else {
       deps.stderr.write(
         `holdfast: refused: ${name} changed since that digest was reviewed.\n  requested ${options.digest}\n  observed  ${observed ?? '-'}\nReview again with: holdfast diff ${name}\n`,
@@ -64,12 +98,113 @@ export async function approveCommand(
   }
 }
 
-/** `holdfast quarantine NAME`: disables NAME until an approval restores it. */
-export async function quarantineCommand(
+/**
+ * `holdfast approve NAME --tool T --digest D`: a human releases one tool's quarantine or block,
+ * naming the definition digest they reviewed (I6); refused (exit 3) when the tool changed since.
+ */
+async function approveTool(
   name: string,
+  tool: string,
+  options: ApproveOptions,
+  deps: CliDeps,
+): Promise<number> {
+  return setToolMode(name, tool, 'allow', options.digest, options, deps);
+}
+
+async function setToolMode(
+  name: string,
+  tool: string,
+  mode: RiskMode,
+  reviewedDigest: string | undefined,
   options: GlobalOptions,
   deps: CliDeps,
 ): Promise<number> {
+  const store = openStore(options, deps.env);
+  const ref = `tool:${tool}`;
+  try {
+    const outcome = { applied: false, digest: '' };
+    await store.update(name, (current) => {
+      const result = setItemRisk(
+        current,
+        ref,
+        mode,
+        reviewedDigest === undefined
+          ? { actor: cliActor(deps.env) }
+          : { actor: cliActor(deps.env), reviewedDigest },
+        { name, now: deps.clock.now() },
+      );
+      outcome.applied = result.applied;
+      outcome.digest = result.digest;
+      return result.transition;
+    });
+    await signDecisionCheckpoint(store, options, deps);
+    if (options.json === true) {
+      writeJson(deps, {
+        server: name,
+        ref,
+        mode,
+        applied: outcome.applied,
+        digest: outcome.digest,
+      });
+    } else if (outcome.applied) {
+      const effect =
+        mode === 'allow'
+          ? 'its calls are decided by the rules again'
+          : mode === 'block'
+            ? 'its calls are denied and it is hidden from the tool list'
+            : 'each call is held until a human approves it (holdfast pending)';
+      deps.stdout.write(`${ref} of ${name} is now ${mode}: ${effect}.\n`);
+    } else {
+      deps.stderr.write(
+        `holdfast: refused: ${ref} of ${name} changed since that digest was reviewed.\n  requested ${reviewedDigest ?? '-'}\n  assessed  ${outcome.digest}\nReview again with: holdfast diff ${name}\n`,
+      );
+    }
+    return outcome.applied ? EXIT.OK : EXIT.REFUSED;
+  } catch (error) {
+    return reportFailure(error, deps);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Items of `record` whose risk mode is not `allow`, for the approval's summary. */
+function restrictedItems(record: ServerRecord | undefined): {
+  ref: string;
+  mode: string;
+  band: string;
+  source: string;
+  by: string | null;
+  digest: string;
+}[] {
+  return Object.entries(record?.risk?.items ?? {})
+    .filter(([, item]) => item.mode !== 'allow')
+    .map(([ref, item]) => ({
+      ref,
+      mode: item.mode,
+      band: item.band,
+      source: item.source,
+      by: item.by,
+      digest: item.digest,
+    }));
+}
+
+/**
+ * `holdfast quarantine NAME`: disables NAME until an approval restores it. With `--tool T`, only
+ * that tool: its calls are held for approval (or, with `--block`, denied and the tool hidden).
+ */
+export async function quarantineCommand(
+  name: string,
+  options: QuarantineOptions,
+  deps: CliDeps,
+): Promise<number> {
+  if (options.tool !== undefined) {
+    const mode = options.block === true ? 'block' : 'quarantine';
+    return setToolMode(name, options.tool, mode, undefined, options, deps);
+  }
+  if (options.block === true) {
+    deps.stderr.write('holdfast: --block applies to one tool: add --tool <name>\n');
+    return EXIT.USAGE;
+  }
   const store = openStore(options, deps.env);
   try {
     const record = await store.update(name, (current) =>
@@ -93,7 +228,10 @@ export async function quarantineCommand(
 export function reportFailure(error: unknown, deps: CliDeps): number {
   if (error instanceof GatewayError) {
     deps.stderr.write(`holdfast: ${error.message}\n`);
-    const notFound = error.code === 'PIN_UNKNOWN_SERVER' || error.code === 'PIN_NOTHING_OBSERVED';
+    const notFound =
+      error.code === 'PIN_UNKNOWN_SERVER' ||
+      error.code === 'PIN_NOTHING_OBSERVED' ||
+      error.code === 'PIN_UNKNOWN_ITEM';
     return notFound ? EXIT.NOT_FOUND : EXIT.FAILURE;
   }
   throw error;

@@ -1,26 +1,34 @@
-import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 
 import type { Transport } from '@modelcontextprotocol/server';
 
 import { MIN_CALLBACK_SECRET_BYTES } from '../../approvals/index.js';
 import { AuditLog } from '../../audit/log.js';
-import { compileConfiguredPolicy, defaultConfig, parseConfig } from '../../config/load.js';
+import { DEFAULT_BEHAVIOR_SETTINGS } from '../../behavior/index.js';
+import { compileConfiguredPolicy, toRiskSettings } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { GatewaySession } from '../../gateway/index.js';
 import type { CompiledPolicy } from '../../policy/index.js';
-import { ConfigError } from '../../shared/errors.js';
 import { ensureHome } from '../../store/index.js';
 import type { JsonObject } from '../../surface/types.js';
 import type { CallbackServer } from '../../transports/http/callback-server.js';
 import { startCallbackServer } from '../../transports/http/callback-server.js';
 import { createHttpUpstream } from '../../transports/http/http-upstream.js';
+import { rawBytesOf } from '../../transports/raw-bytes.js';
 import { createChildUpstream } from '../../transports/stdio/child-upstream.js';
 import { openFileHashCache } from '../../transports/stdio/hash-cache.js';
 import { toLaunchProvenance, toRemoteProvenance } from '../../transports/stdio/provenance.js';
 import { createStdioDownstream } from '../../transports/stdio/stdio-downstream.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
-import { EXIT, openAuditSigning, openStore, resolveHome } from '../deps.js';
+import {
+  describeConfigProblem,
+  EXIT,
+  openAuditSigning,
+  openStore,
+  readConfigOption,
+  resolveHome,
+} from '../deps.js';
+import { deriveServerName, parseHeaderOptions } from '../launch-options.js';
 
 /** How often a held request looks for its resolution in the shared store. */
 const HOLD_POLL_MS = 200;
@@ -56,18 +64,11 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
   let config: Config;
   let policy: CompiledPolicy;
   try {
-    config =
-      options.config === undefined
-        ? defaultConfig()
-        : parseConfig(readFileSync(options.config, 'utf8'), options.config);
+    config = readConfigOption(options.config);
     policy = compileConfiguredPolicy(config);
   } catch (error) {
     // Fail closed: without a valid configuration nothing is relayed.
-    log(
-      error instanceof ConfigError
-        ? error.message
-        : `cannot read config ${options.config ?? ''}: ${(error as Error).message}`,
-    );
+    log(describeConfigProblem(error, options.config));
     return EXIT.USAGE;
   }
   if ((options.url === undefined) === (options.command.length === 0)) {
@@ -87,7 +88,7 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
       log('--url is not a valid URL');
       return EXIT.USAGE;
     }
-    const headers = parseHeaders(options.header ?? []);
+    const headers = parseHeaderOptions(options.header ?? []);
     if (headers === undefined) {
       log('--header must look like "Name: value"');
       return EXIT.USAGE;
@@ -128,7 +129,7 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
       path: deps.env['PATH'] ?? '',
     });
     hashCache.save();
-    name = options.name ?? defaultName(command, args);
+    name = options.name ?? deriveServerName(command, args);
   }
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
     log('--name must be 1-64 characters of letters, digits, ".", "_" or "-"');
@@ -201,6 +202,13 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
     audit,
     keepPayloads: config.audit.keep_payloads,
     policy,
+    risk: { settings: toRiskSettings(config), newItems: config.risk.new_items },
+    behaviorStore: store,
+    behavior: {
+      settings: { ...DEFAULT_BEHAVIOR_SETTINGS, learnCalls: config.behavior.learn_calls },
+      actions: config.behavior.actions,
+    },
+    messageBytes: (message) => rawBytesOf(message)?.length,
     holds: store,
     approvals: {
       ttlMs: config.approvals.timeout * 1000,
@@ -225,28 +233,4 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
   await audit.close();
   await store.close();
   return session.endedByServer ? EXIT.FAILURE : EXIT.OK;
-}
-
-function parseHeaders(values: string[]): Record<string, string> | undefined {
-  const headers: Record<string, string> = {};
-  for (const value of values) {
-    const colon = value.indexOf(':');
-    if (colon <= 0) return undefined;
-    headers[value.slice(0, colon).trim()] = value.slice(colon + 1).trim();
-  }
-  return headers;
-}
-
-/** A name from the command: the npx package, else the script, else the command. */
-function defaultName(command: string, args: string[]): string {
-  const base = basename(command);
-  const pick = ['npx', 'uvx', 'bunx', 'pnpx'].includes(base)
-    ? args.find((a) => !a.startsWith('-'))
-    : args.find((a) => /\.(m?js|ts|py)$/.test(a));
-  const raw = pick === undefined ? base : basename(pick.replace(/@[^@/]*$/, ''));
-  const cleaned = raw
-    .replace(/\.(m?js|ts|py)$/, '')
-    .replace(/[^A-Za-z0-9._-]/g, '-')
-    .replace(/^[^A-Za-z0-9]+/, '');
-  return cleaned === '' ? 'server' : cleaned.slice(0, 64);
 }

@@ -40,9 +40,9 @@ describe('holdfast servers', () => {
     it('lists both in a table, ordered by name', async () => {
       expect(await serversCommand({}, cli.deps)).toBe(EXIT.OK);
       const lines = cli.out().split('\n');
-      expect(lines[0]).toMatch(/^NAME +STATUS +TOOLS +APPROVED +OBSERVED +UPDATED$/);
-      expect(lines[1]).toMatch(/^calendar +verified +1 +sha256:[0-9a-f]{12}… +sha256:/);
-      expect(lines[2]).toMatch(/^notes +changed +1 +sha256:[0-9a-f]{12}… +sha256:/);
+      expect(lines[0]).toMatch(/^NAME +STATUS +TOOLS +RISK +APPROVED +OBSERVED +UPDATED$/);
+      expect(lines[1]).toMatch(/^calendar +verified +1 +- +sha256:[0-9a-f]{12}… +sha256:/);
+      expect(lines[2]).toMatch(/^notes +changed +1 +- +sha256:[0-9a-f]{12}… +sha256:/);
       expect(lines[2]).toContain('2026-01-01T00:00:00.000Z');
       expect(cli.err()).toBe('');
     });
@@ -77,6 +77,7 @@ describe('holdfast servers', () => {
           tools: 1,
           updatedAt: '2026-01-01T00:00:00.000Z',
           approvedBy: 'tofu',
+          risk: { band: null, quarantined: [], blocked: [] },
         },
         {
           name: 'notes',
@@ -87,6 +88,7 @@ describe('holdfast servers', () => {
           tools: 1,
           updatedAt: '2026-01-01T00:00:00.000Z',
           approvedBy: 'tofu',
+          risk: { band: null, quarantined: [], blocked: [] },
         },
       ]);
     });
@@ -99,7 +101,7 @@ describe('holdfast servers', () => {
 
     it('shows it as pending with nothing approved', async () => {
       await serversCommand({}, cli.deps);
-      expect(cli.out().split('\n')[1]).toMatch(/^notes +pending +1 +- +sha256:/);
+      expect(cli.out().split('\n')[1]).toMatch(/^notes +pending +1 +- +- +sha256:/);
       expect(cli.out()).toContain('notes: new server; waiting for approval (enforcing posture)');
     });
 

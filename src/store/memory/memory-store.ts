@@ -13,6 +13,7 @@ import { consistencyProof, inclusionProof, rootFromNodes } from '../../audit/mer
 import type { PinEvent, ServerRecord } from '../../pinning/types.js';
 import { StoreError } from '../../shared/errors.js';
 import type { Hold, PinUpdate, Store, StoredCheckpoint } from '../ports.js';
+import { createMemoryBehavior } from './memory-behavior.js';
 
 /** Options for {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -241,6 +242,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         return true;
       });
     },
+
+    // Behaviour profiles and anomalies: the same closed, fault and audit-fault checks apply.
+    ...createMemoryBehavior(settle, appendNow),
 
     close() {
       isClosed = true;

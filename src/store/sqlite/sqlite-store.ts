@@ -11,6 +11,7 @@ import { ensureHome, FILE_MODE, restrictFileMode } from '../home.js';
 import type { PinUpdate, Store } from '../ports.js';
 import type { Settle } from './sqlite-audit.js';
 import { AUDIT_SCHEMA, createSqliteAudit } from './sqlite-audit.js';
+import { BEHAVIOR_SCHEMA, createSqliteBehavior } from './sqlite-behavior.js';
 import { CallerError, corrupt, toStoreError } from './sqlite-errors.js';
 import { createSqliteHolds, HOLDS_SCHEMA } from './sqlite-holds.js';
 
@@ -68,6 +69,8 @@ const MIGRATIONS: readonly (string | ((db: Database.Database) => void))[] = [
   },
   // 0.3: the approval queue (held calls) and the nonces of signed approval callbacks.
   HOLDS_SCHEMA,
+  // 0.4: learned behaviour profiles per tool and the anomalies raised against them.
+  BEHAVIOR_SCHEMA,
 ];
 
 /** Runs a step inside a migration, where faults surface as they are. */
@@ -176,6 +179,7 @@ function createStore(db: Database.Database): Store {
 
   const audit = createSqliteAudit(db, settle);
   const holds = createSqliteHolds(db, settle, (events) => audit.appendInTransaction(events));
+  const behavior = createSqliteBehavior(db, settle, (events) => audit.appendInTransaction(events));
 
   return {
     getServer(name) {
@@ -219,6 +223,7 @@ function createStore(db: Database.Database): Store {
     },
     ...audit.store,
     ...holds,
+    ...behavior,
     close() {
       if (db.open) db.close();
       return Promise.resolve();
@@ -288,7 +293,8 @@ function parseServerRow(name: string, row: ServerRow): ServerRecord {
     typeof value['reason'] === 'string' &&
     Number.isFinite(value['updatedAt']) &&
     isObjectOrNull(value['baseline']) &&
-    isObjectOrNull(value['observed']);
+    isObjectOrNull(value['observed']) &&
+    (value['risk'] === undefined || isObjectOrNull(value['risk']));
   if (!isValid) throw corrupt('pin store: a stored record has the wrong shape', name);
   return value as unknown as ServerRecord;
 }

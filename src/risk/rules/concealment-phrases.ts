@@ -1,0 +1,155 @@
+/**
+ * Phrase patterns for concealment: keeping something from the user ("do not tell the user",
+ * "without the user knowing", "silently send…"). Shared by the definition rule (concealment.ts)
+ * and the output scanner. Weights: 35 for telling the model to hide things from the user, 20 for
+ * doing an action "silently/secretly".
+ */
+
+import type { PhraseSpec } from './phrase-rule.js';
+
+const NEGATION =
+  "do+not|don't|dont|never|must+not|should+not|shouldn't|mustn't|without|avoid|no+need+to";
+const TELL = 'tell*|inform*|mention*|notify*|alert*|reveal*|disclose*|let|letting|warn*|bring+up';
+const USER =
+  "user|users|user's|the+user|human|the+human|anyone|person|customer|client|operator|owner|them|him|her|people";
+const ACTIONS =
+  'send|sends|sending|upload*|post|forward*|transmit*|exfiltrat*|copy|copies|read|reads|collect*|include*|add|attach*|bcc|cc|share|leak*|email|emails|append*|harvest*|steal*|gather*|extract*|change|replace|modify|redirect*|alter';
+const STEALTH =
+  'secretly|covertly|quietly|silently|stealthily|discreetly|invisibly|surreptitiously|unnoticed|unobtrusively';
+
+/** Concealment patterns. */
+export const CONCEALMENT_SPECS: readonly PhraseSpec[] = [
+  {
+    ruleId: 'concealment',
+    pattern: `${NEGATION} ~2 ${TELL} ~3 ${USER}`,
+    weight: 35,
+    message: 'tells the model to keep something from the user',
+    facet: 'concealment',
+    anchors:
+      'tell|inform the|inform them|inform user|inform any|informing|mention this|mention it|mention that|mention the|mention any|mention to|mentioning|notify|notifying|alert the|alert them|alert user|alert any|alerting|reveal|disclos|let the|let them|let him|let her|let any|letting|warn the|warn them|warn user|warn any|warning the|bring up',
+  },
+  {
+    ruleId: 'concealment',
+    pattern: `${NEGATION} ~2 mention*|reveal*|disclose*|tell* ~3 this|these|that|those|the|any|such ~2 instruction*|step*|note|notes|action*|request*|process|behavior|behaviour|fact|part|detail*|sidenote|parameter|operation`,
+    weight: 25,
+    message: 'tells the model not to mention its instructions',
+    facet: 'concealment',
+    anchors: 'mention|reveal|disclos|tell',
+  },
+  {
+    ruleId: 'concealment',
+    pattern: `${NEGATION} ~2 mention*|reveal*|disclose*|tell* ~1 that|how|why|where|what ~1 you|we|this+tool|the+tool|this+step`,
+    weight: 25,
+    message: 'tells the model not to mention what it is doing',
+    facet: 'concealment',
+    anchors: 'mention|reveal|disclos|tell',
+  },
+  {
+    ruleId: 'concealment',
+    pattern:
+      "user|user's|users|human ~3 should|must|need|needs|shall ~1 not|never ~3 know|notice|aware|told|informed|find|learn|realize|suspect",
+    weight: 30,
+    message: 'the user is meant not to know',
+    facet: 'concealment',
+    anchors:
+      'not know|not notice|not be aware|not be told|not be informed|not find|not learn|not realiz|not suspect|never know|never notice|never be aware|never be told|never be informed|never find|never learn|never realiz|never suspect|t know|t notice|t be aware|t be told|t be informed|t find|t learn|t realiz|t suspect|to know|to notice|to be aware|to be told|to be informed|to find|to learn|to realiz|to suspect',
+  },
+  {
+    ruleId: 'concealment',
+    pattern:
+      "user|user's|users|human ~3 doesn't|don't|won't|shouldn't|mustn't|needn't ~3 know|notice|aware|told|informed|find|learn|realize|suspect",
+    weight: 30,
+    message: 'the user is meant not to know',
+    facet: 'concealment',
+    anchors:
+      'not know|not notice|not be aware|not be told|not be informed|not find|not learn|not realiz|not suspect|never know|never notice|never be aware|never be told|never be informed|never find|never learn|never realiz|never suspect|t know|t notice|t be aware|t be told|t be informed|t find|t learn|t realiz|t suspect|to know|to notice|to be aware|to be told|to be informed|to find|to learn|to realiz|to suspect',
+  },
+  {
+    ruleId: 'concealment',
+    pattern: `without ~3 user's|user|users|their|them|his|her|anyone ~2 knowledge|knowing|noticing|awareness|realizing|being+aware|suspicion|noticing`,
+    weight: 30,
+    message: "acts without the user's knowledge",
+    facet: 'concealment',
+    anchors: 'knowledge|knowing|noticing|awareness|realizing|being aware|suspicion',
+  },
+  {
+    ruleId: 'concealment',
+    pattern: `hide|conceal|mask|obscure|hiding|concealing ~4 from ~2 ${USER}`,
+    weight: 35,
+    message: 'hides something from the user',
+    facet: 'concealment',
+    anchors:
+      'from the user|from user|from the human|from human|from anyone|from them|from him|from her|from people|from the operator|from the owner|from the client|from the customer|from the person|from customer|from client|from operator|from owner|from person',
+  },
+  {
+    ruleId: 'concealment',
+    pattern:
+      'keep ~2 this|it|these|that|everything ~2 secret|hidden|confidential|between+us|to+yourself|quiet',
+    weight: 30,
+    message: 'asks the model to keep something secret',
+    facet: 'concealment',
+    anchors: 'keep this|keep it|keep these|keep that|keep everything',
+  },
+  {
+    ruleId: 'concealment',
+    pattern: `${STEALTH} ~5 ${ACTIONS}`,
+    weight: 20,
+    message: 'asks for an action done silently or secretly',
+    facet: 'concealment',
+    anchors:
+      'secretly|covertly|quietly|silently|stealthily|discreetly|invisibly|surreptitious|unnoticed|unobtrusive',
+  },
+  {
+    ruleId: 'concealment',
+    pattern: `${ACTIONS} ~8 ${STEALTH}`,
+    weight: 20,
+    message: 'asks for an action done silently or secretly',
+    facet: 'concealment',
+    anchors:
+      'secretly|covertly|quietly|silently|stealthily|discreetly|invisibly|surreptitious|unnoticed|unobtrusive',
+  },
+  // Other languages.
+  {
+    ruleId: 'concealment',
+    pattern:
+      "no|nunca|nao|jamais|ne|non ~2 digas|menciones|informes|reveles|diga|conte|mencione|dis|dites|mentionne|mentionnez|revele|dire|menzionare|rivelare|dica ~4 usuario|utilisateur|l'utilisateur|utente|all'utente|user",
+    weight: 35,
+    message: 'tells the model to keep something from the user',
+    facet: 'concealment',
+    anchors: 'usuario|utilisateur|utente',
+  },
+  {
+    ruleId: 'concealment',
+    pattern:
+      'sag|sage|erwahne|verrate|informiere|sagen|erwahnen ~4 benutzer|nutzer|anwender ~2 nicht|nichts|niemals',
+    weight: 35,
+    message: 'tells the model to keep something from the user',
+    facet: 'concealment',
+    anchors: 'benutzer|nutzer|anwender',
+  },
+  {
+    ruleId: 'concealment',
+    pattern:
+      'не|никогда ~2 говори|сообщай|упоминай|рассказывай|показывай ~3 пользователю|пользователя|юзеру',
+    weight: 35,
+    message: 'tells the model to keep something from the user',
+    facet: 'concealment',
+    anchors: '', // non-ASCII text always takes the slow path
+  },
+  {
+    ruleId: 'concealment',
+    pattern: '不要|别|不得|切勿|請勿|不要向 ~3 告诉|告訴|透露|提及|提醒|让|讓 ~3 用户|用戶|使用者',
+    weight: 35,
+    message: 'tells the model to keep something from the user',
+    facet: 'concealment',
+    anchors: '', // non-ASCII text always takes the slow path
+  },
+  {
+    ruleId: 'concealment',
+    pattern: 'ユーザー ~3 伝え|言わ|知らせ|教え',
+    weight: 35,
+    message: 'tells the model to keep something from the user',
+    facet: 'concealment',
+    anchors: '', // non-ASCII text always takes the slow path
+  },
+];
