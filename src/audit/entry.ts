@@ -27,7 +27,7 @@ const SALT_BYTES = 16;
  * client request, `server-request` for sampling/elicitation/roots) and the `result` relayed back.
  */
 export type AuditKind =
-  PinEventKind
+  | PinEventKind
   | 'call'
   | 'request'
   | 'server-request'
