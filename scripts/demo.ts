@@ -1,7 +1,9 @@
 /**
  * `npm run demo`: a real MCP server behind `holdfast run`, driven by the official SDK client, pulls
  * a rug after its first call. Holdfast catches it, keeps serving the approved definitions, denies
- * calls, and shows the reviewer exactly what changed. Everything runs locally in a temp home.
+ * calls, and shows the reviewer exactly what changed, with the risk engine's findings. A second
+ * server keeps its definitions and turns its results hostile: behaviour monitoring withholds them.
+ * Everything runs locally in a temp home.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -84,8 +86,13 @@ async function main(): Promise<void> {
 
   await client.close();
 
+  step(8, 'Same definition, hostile results: a second server turns its results into an injection');
+  const withheld = await behaviourRugPull();
+  say(`   isError: ${String(withheld.isError)}  ${JSON.stringify(withheld.content)}`);
+  say(holdfast('anomalies', 'weather').out.replace(/^/gm, '   '));
+
   step(
-    8,
+    9,
     'Every decision is in the tamper-evident audit log: `holdfast audit show`, `verify`, `receipt`',
   );
   say(holdfast('audit', 'show', '--kind', 'call').out.replace(/^/gm, '   '));
@@ -102,9 +109,46 @@ async function main(): Promise<void> {
   say(`   receipt for entry ${last} (the denied call), checked offline: ${checked.out}`);
 
   say(`\nDone: the rug pull was blocked; nothing unapproved reached the agent.`);
-  say(`To accept the change you would run the approve command printed by step 6.`);
+  say(
+    'To accept the change you would run the approve command printed by step 6, with --accept-risk:',
+  );
+  say(
+    'the risk engine blocks the poisoned search_notes (critical) until a human accepts the risk.',
+  );
   const isProven = verified.code === 0 && checked.code === 0;
-  if (!same || denied.isError !== true || refused.code !== 3 || !isProven) process.exitCode = 1;
+  const isWithheld = withheld.isError === true;
+  if (!same || denied.isError !== true || refused.code !== 3 || !isProven || !isWithheld) {
+    process.exitCode = 1;
+  }
+}
+
+/**
+ * A server whose definitions never change but whose results turn hostile after two calls: the
+ * third result carries injected instructions and breaks the pinned outputSchema. Returns what the
+ * agent got instead.
+ */
+async function behaviourRugPull(): Promise<{ isError?: boolean; content?: unknown }> {
+  const server = rugpullCommand({ trigger: { kind: 'after-calls', n: 2 }, change: 'behaviour' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, 'run', '--name', 'weather', '--', server.command, ...server.args],
+    env: { ...server.env, HOLDFAST_HOME: home },
+    stderr: 'pipe',
+  });
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').trimEnd().split('\n'))
+      say(`   [holdfast stderr] ${line}`);
+  });
+  const agent = new Client({ name: 'demo-agent', version: '1.0.0' });
+  await agent.connect(transport);
+  await agent.listTools(undefined, { cacheMode: 'bypass' });
+  for (let i = 1; i <= 2; i++) {
+    const result = await agent.callTool({ name: 'search_notes', arguments: { query: 'e' } });
+    say(`   call ${i}: ${JSON.stringify(result.content)}`);
+  }
+  const third = await agent.callTool({ name: 'search_notes', arguments: { query: 'e' } });
+  await agent.close();
+  return third as { isError?: boolean; content?: unknown };
 }
 
 try {

@@ -1,8 +1,10 @@
 /**
  * Loads the labelled corpora the risk engine is measured on (docs/detection.md): the shared
- * attack/benign frames (../shared/data, beside the project root), the dev and held-out fixtures
- * and the captured reference servers (test/fixtures/risk/). Shared by scripts/detection.ts and
- * test/risk/detection.test.ts, so the doc and the test count the same cases.
+ * attack/benign frames (../shared/data, beside the project root), the dev, held-out and
+ * held-out-2 fixtures and the captured reference servers (test/fixtures/risk/). Shared by
+ * scripts/detection.ts and test/risk/detection.test.ts, so the doc and the test count the same
+ * cases. held-out-2 is loaded as its own corpus and kept out of the union the targets are
+ * computed over (`isUnionCorpus`): it is never used for tuning, so it is reported on its own.
  *
  * Definitions become scannable surfaces; outputs become the strings a gateway would scan
  * (`scanOutputText`), each with a JSON Pointer. Nothing here runs the engine.
@@ -66,6 +68,14 @@ export interface DetectionCorpus {
   definitions: DefinitionCase[];
   outputs: OutputCase[];
   skipped: SkippedCase[];
+}
+
+/** The corpus never used for tuning (test/fixtures/risk/held-out-2/), reported on its own. */
+export const HELD_OUT_2_CORPUS = 'held-out-2';
+
+/** Whether a corpus counts in the union the main targets are computed over (all but held-out-2). */
+export function isUnionCorpus(corpus: string): boolean {
+  return corpus !== HELD_OUT_2_CORPUS;
 }
 
 /** Where the corpora live. */
@@ -281,5 +291,6 @@ export function loadDetectionCorpus(paths: CorpusPaths = DEFAULT_CORPUS_PATHS): 
   loadCaptured(join(paths.fixtures, 'captured'), out);
   loadFixtureDir(join(paths.fixtures, 'dev'), 'dev', out);
   loadFixtureDir(join(paths.fixtures, 'held-out'), 'held-out', out);
+  loadFixtureDir(join(paths.fixtures, HELD_OUT_2_CORPUS), HELD_OUT_2_CORPUS, out);
   return out;
 }

@@ -1,7 +1,7 @@
 /**
- * Reads the project's own risk fixtures (test/fixtures/risk/held-out/ and dev/): one JSON file per
- * case, `{ family, carrier, label, notes, context?, definition | result }`, documented in
- * test/fixtures/risk/README.md. A malformed file throws: a fixture that silently drops out of the
+ * Reads the project's own risk fixtures (test/fixtures/risk/dev/, held-out/ and held-out-2/): one
+ * JSON file per case, `{ family, carrier, label, notes, context?, definition | result }`,
+ * documented in test/fixtures/risk/README.md. A malformed file throws: a fixture that silently drops out of the
  * measurement would make the numbers lie.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';

@@ -6,6 +6,7 @@
 import type { Band, RiskSettings } from '../src/risk/types.js';
 import { BANDS } from '../src/risk/types.js';
 import type { DetectionCorpus } from './detection-corpus.js';
+import { listLines, pct, rules, table } from './detection-markdown.js';
 import { DETECTION_METHOD } from './detection-method.js';
 import {
   atLeast,
@@ -14,12 +15,13 @@ import {
   type DefinitionStats,
   type DetectionScores,
   groupBy,
-  ratio,
   type ScoredDefinition,
   type ScoredOutput,
   type TargetCheck,
+  unionScores,
   withLabel,
 } from './detection-score.js';
+import { renderUntunedSection } from './detection-untuned.js';
 
 /** What the report says about its own run. */
 export interface ReportRun {
@@ -28,19 +30,6 @@ export interface ReportRun {
   settings: RiskSettings;
   /** Benign livemcpbench items as if all its servers were installed together. */
   crowded: DefinitionStats;
-}
-
-const pct = (count: number, n: number): string => `${(ratio(count, n) * 100).toFixed(1)}%`;
-const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
-const rules = (ids: readonly string[]): string => (ids.length === 0 ? '—' : ids.join(', '));
-
-function table(head: string[], rows: string[][]): string[] {
-  return [
-    `| ${head.join(' | ')} |`,
-    `|${head.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
-    '',
-  ];
 }
 
 const histogram = (s: DefinitionStats): string[] => BANDS.map((b: Band) => String(s.histogram[b]));
@@ -86,22 +75,22 @@ function targetLines(checks: readonly TargetCheck[]): string[] {
   );
 }
 
-function listLines(heading: string, rows: string[][], head: string[]): string[] {
-  return [`### ${heading}`, '', ...(rows.length === 0 ? ['None.', ''] : table(head, rows))];
-}
-
-/** The whole document, unformatted Markdown. */
+/**
+ * The whole document, unformatted Markdown. The definition and output sections cover the union
+ * (every corpus but held-out-2); held-out-2 has its own section (scripts/detection-untuned.ts).
+ */
 export function renderDetectionReport(
   corpus: DetectionCorpus,
   scores: DetectionScores,
   checks: readonly TargetCheck[],
   run: ReportRun,
 ): string {
-  const attackDefs = withLabel(scores.definitions, 'attack');
-  const benignDefs = withLabel(scores.definitions, 'benign');
-  const attackOuts = withLabel(scores.outputs, 'attack');
-  const benignOuts = withLabel(scores.outputs, 'benign');
-  const warnOuts = withLabel(scores.outputs, 'warn');
+  const union = unionScores(scores);
+  const attackDefs = withLabel(union.definitions, 'attack');
+  const benignDefs = withLabel(union.definitions, 'benign');
+  const attackOuts = withLabel(union.outputs, 'attack');
+  const benignOuts = withLabel(union.outputs, 'benign');
+  const warnOuts = withLabel(union.outputs, 'warn');
   const t = run.settings.thresholds;
   const misses = attackDefs
     .filter((s) => !atLeast(s.band, 'medium'))
@@ -137,7 +126,11 @@ export function renderDetectionReport(
     `Settings: \`DEFAULT_RISK_SETTINGS\` (medium ≥ ${String(t.medium)}, high ≥ ${String(t.high)}, critical ≥ ${String(t.critical)}).`,
     '',
     ...DETECTION_METHOD,
+    ...renderUntunedSection(scores),
     '## Definitions',
+    '',
+    'This section, Outputs and Misses cover the union of the corpora: every corpus but',
+    'held-out-2, which is reported in its own section above.',
     '',
     '### Attacks by corpus (per case: its worst item)',
     '',

@@ -15,7 +15,14 @@ import type {
   SurfaceAssessment,
 } from '../src/risk/types.js';
 import { BANDS, rank } from '../src/risk/types.js';
-import type { DefinitionCase, DetectionCorpus, Label, OutputCase } from './detection-corpus.js';
+import {
+  type DefinitionCase,
+  type DetectionCorpus,
+  HELD_OUT_2_CORPUS,
+  isUnionCorpus,
+  type Label,
+  type OutputCase,
+} from './detection-corpus.js';
 
 /** The engine entry points the measurement calls (src/risk/index.ts). */
 export interface RiskEngine {
@@ -150,8 +157,14 @@ export function withLabel<T extends { case: { label: Label } }>(
   return values.filter((v) => v.case.label === label);
 }
 
-/** The checks, by id: the issue's two targets and the two held-out floors. */
-export type TargetId = 'attack-recall' | 'benign-fp' | 'held-out-recall' | 'held-out-fp';
+/** The checks, by id: the issue's two targets and the floors of the two held-out sets. */
+export type TargetId =
+  | 'attack-recall'
+  | 'benign-fp'
+  | 'held-out-recall'
+  | 'held-out-fp'
+  | 'held-out-2-recall'
+  | 'held-out-2-fp';
 
 /** One target or floor and whether the scores meet it. */
 export interface TargetCheck {
@@ -164,6 +177,13 @@ export interface TargetCheck {
   n: number;
   pass: boolean;
 }
+
+/**
+ * The floors on held-out-2, fixed when the set was written and before it was first measured: at
+ * least 80% of its attacks detected, at most 5% of its benign cases flagged. Do not move them to
+ * make a run pass; report the numbers instead.
+ */
+export const HELD_OUT_2_FLOORS = { recall: 0.8, fp: 0.05 } as const;
 
 function check(
   id: TargetId,
@@ -179,24 +199,62 @@ function check(
   return { id, name, value, op, bound, count, n, pass };
 }
 
+/** The scored definitions and outputs whose corpus `keep` accepts. */
+export function scoresWhere(
+  scores: DetectionScores,
+  keep: (corpus: string) => boolean,
+): DetectionScores {
+  return {
+    definitions: scores.definitions.filter((s) => keep(s.case.corpus)),
+    outputs: scores.outputs.filter((s) => keep(s.case.corpus)),
+  };
+}
+
+/** The union the main targets are computed over: every corpus but held-out-2. */
+export function unionScores(scores: DetectionScores): DetectionScores {
+  return scoresWhere(scores, isUnionCorpus);
+}
+
+/** Generalization counts on one set: attacks detected, benign flagged. */
+export interface FloorCounts {
+  /** Attack definitions at medium or above plus attack outputs flagged. */
+  detected: number;
+  attacks: number;
+  /** Benign definition items at high or above plus benign outputs flagged. */
+  flagged: number;
+  benign: number;
+}
+
+/** Counts `scores` the way the held-out floors do. */
+export function floorCounts(scores: DetectionScores): FloorCounts {
+  const attackDefs = attackStats(withLabel(scores.definitions, 'attack'));
+  const benignDefs = benignStats(withLabel(scores.definitions, 'benign'));
+  const attackOuts = withLabel(scores.outputs, 'attack');
+  const benignOuts = withLabel(scores.outputs, 'benign');
+  return {
+    detected: attackDefs.atMedium + attackOuts.filter((o) => o.flagged).length,
+    attacks: attackDefs.n + attackOuts.length,
+    flagged: benignDefs.atHigh + benignOuts.filter((o) => o.flagged).length,
+    benign: benignDefs.n + benignOuts.length,
+  };
+}
+
 /**
- * The issue's targets on the union of all corpora (dev, shared, held-out, captured), and the
- * held-out generalization floors (definitions at ≥ medium or outputs flagged count as detected;
- * benign definitions at ≥ high or outputs with any finding count as false positives).
+ * The issue's targets on the union of the corpora (dev, shared, held-out, captured; not
+ * held-out-2), and the generalization floors of each held-out set on its own (definitions at ≥
+ * medium or outputs flagged count as detected; benign definitions at ≥ high or outputs with any
+ * finding count as false positives).
  */
 export function checkTargets(scores: DetectionScores): TargetCheck[] {
-  const attacks = attackStats(withLabel(scores.definitions, 'attack'));
-  const benign = benignStats(withLabel(scores.definitions, 'benign'));
-  const heldDefs = scores.definitions.filter((s) => s.case.corpus === 'held-out');
-  const heldOuts = scores.outputs.filter((s) => s.case.corpus === 'held-out');
-  const heldAttackDefs = attackStats(withLabel(heldDefs, 'attack'));
-  const heldBenignDefs = benignStats(withLabel(heldDefs, 'benign'));
-  const heldAttackOuts = withLabel(heldOuts, 'attack');
-  const heldBenignOuts = withLabel(heldOuts, 'benign');
+  const union = unionScores(scores);
+  const attacks = attackStats(withLabel(union.definitions, 'attack'));
+  const benign = benignStats(withLabel(union.definitions, 'benign'));
+  const held = floorCounts(scoresWhere(scores, (c) => c === 'held-out'));
+  const held2 = floorCounts(scoresWhere(scores, (c) => c === HELD_OUT_2_CORPUS));
   return [
     check(
       'attack-recall',
-      'attack definitions at medium or above (all corpora)',
+      'attack definitions at medium or above (union, without held-out-2)',
       attacks.atMedium,
       attacks.n,
       '>=',
@@ -204,7 +262,7 @@ export function checkTargets(scores: DetectionScores): TargetCheck[] {
     ),
     check(
       'benign-fp',
-      'benign definition items at high or above (all corpora)',
+      'benign definition items at high or above (union, without held-out-2)',
       benign.atHigh,
       benign.n,
       '<=',
@@ -213,18 +271,34 @@ export function checkTargets(scores: DetectionScores): TargetCheck[] {
     check(
       'held-out-recall',
       'held-out attacks detected (definitions at medium+, outputs flagged)',
-      heldAttackDefs.atMedium + heldAttackOuts.filter((o) => o.flagged).length,
-      heldAttackDefs.n + heldAttackOuts.length,
+      held.detected,
+      held.attacks,
       '>=',
       0.9,
     ),
     check(
       'held-out-fp',
       'held-out benign flagged (definitions at high+, outputs flagged)',
-      heldBenignDefs.atHigh + heldBenignOuts.filter((o) => o.flagged).length,
-      heldBenignDefs.n + heldBenignOuts.length,
+      held.flagged,
+      held.benign,
       '<=',
       0.05,
+    ),
+    check(
+      'held-out-2-recall',
+      'held-out-2 attacks detected (never used for tuning; definitions at medium+, outputs flagged)',
+      held2.detected,
+      held2.attacks,
+      '>=',
+      HELD_OUT_2_FLOORS.recall,
+    ),
+    check(
+      'held-out-2-fp',
+      'held-out-2 benign flagged (never used for tuning; definitions at high+, outputs flagged)',
+      held2.flagged,
+      held2.benign,
+      '<=',
+      HELD_OUT_2_FLOORS.fp,
     ),
   ];
 }

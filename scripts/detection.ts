@@ -22,6 +22,7 @@ import {
   type RiskEngine,
   scoreCorpus,
   scoreDefinition,
+  unionScores,
   withLabel,
 } from './detection-score.js';
 
@@ -73,15 +74,16 @@ function commitLabel(): string {
 }
 
 function summary(scores: DetectionScores): string[] {
-  const benignOuts = withLabel(scores.outputs, 'benign');
-  const attackOuts = withLabel(scores.outputs, 'attack');
+  const union = unionScores(scores);
+  const benignOuts = withLabel(union.outputs, 'benign');
+  const attackOuts = withLabel(union.outputs, 'attack');
   return [
     ...checkTargets(scores).map(
       (c) =>
         `${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${(c.value * 100).toFixed(1)}% ` +
         `(${String(c.count)}/${String(c.n)}), bound ${c.op} ${(c.bound * 100).toFixed(0)}%`,
     ),
-    `info  attack outputs flagged: ${String(attackOuts.filter((o) => o.flagged).length)}/${String(attackOuts.length)}; ` +
+    `info  union attack outputs flagged: ${String(attackOuts.filter((o) => o.flagged).length)}/${String(attackOuts.length)}; ` +
       `benign outputs flagged: ${String(benignOuts.filter((o) => o.flagged).length)}/${String(benignOuts.length)}`,
   ];
 }

@@ -194,6 +194,11 @@ export const REQUIREMENTS = {
     behaviour: 'Server instructions the risk engine does not allow never reach the client.',
     source: 'DESIGN §7, I1',
   },
+  'risk:human-item': {
+    behaviour:
+      "A human can quarantine or block one tool; neither a re-scan nor re-approving the server releases it, only an approval naming the tool's digest.",
+    source: 'DESIGN §7, I5, I6',
+  },
   'behavior:output-injection': {
     behaviour:
       'A tool whose results turn into an injection while its definition is unchanged has those results withheld, with an audited anomaly.',

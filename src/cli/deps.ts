@@ -126,3 +126,32 @@ export function describeConfigProblem(error: unknown, path: string | undefined):
   const code = (error as NodeJS.ErrnoException).code ?? 'error';
   return `cannot read config ${path ?? ''} (${code})`;
 }
+
+/**
+ * Text for one terminal line: every C0/C1 control, DEL, line or paragraph separator and bidi
+ * control is written as `\uXXXX`, so nothing can move the cursor, colour the terminal or reorder
+ * what follows. Everything else is kept as is (one pass over the text).
+ */
+export function toTerminalLine(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!isUnsafeForTerminal(c)) continue;
+    out += `${text.slice(from, i)}\\u${c.toString(16).padStart(4, '0')}`;
+    from = i + 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+function isUnsafeForTerminal(c: number): boolean {
+  return (
+    c < 0x20 ||
+    (c >= 0x7f && c <= 0x9f) ||
+    c === 0x061c ||
+    c === 0x200e ||
+    c === 0x200f ||
+    (c >= 0x2028 && c <= 0x202e) ||
+    (c >= 0x2066 && c <= 0x2069)
+  );
+}

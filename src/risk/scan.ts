@@ -10,6 +10,7 @@ import type { DefinitionRule, RuleHit } from './rule.js';
 import { broadSchema } from './rules/broad-schema.js';
 import { combinationHit } from './rules/combination.js';
 import { concealment } from './rules/concealment.js';
+import { credentialPhishing } from './rules/credential-phishing.js';
 import { crossTool } from './rules/cross-tool.js';
 import { destructive } from './rules/destructive.js';
 import { exfilParameter } from './rules/exfil-parameter.js';
@@ -40,6 +41,7 @@ export const DEFINITION_RULES: readonly DefinitionRule[] = [
   hiddenInstruction,
   concealment,
   sensitiveTarget,
+  credentialPhishing,
   exfilParameter,
   suspiciousUrl,
   hiddenChars,

@@ -19,6 +19,7 @@ export const RULE_CAPS: Readonly<Record<string, number>> = {
   concealment: 50,
   'sensitive-path': 35,
   'secret-request': 40,
+  'credential-phishing': 45,
   'exfil-param-name': 35,
   'exfil-param-description': 35,
   'hidden-required-param': 25,

@@ -186,6 +186,54 @@ approvals: { timeout: 1, elicitation: false }
   );
 });
 
+describe('a human restricting one tool', () => {
+  it(
+    verifies(
+      'risk:human-item',
+      "holds, then blocks and hides one tool on a human's word, and releases it only at its digest",
+    ),
+    async () => {
+      using home = createTempHome();
+      using dir = createTempDir('holdfast-risk-');
+      const yaml = 'approvals: { timeout: 1, elicitation: false }\n';
+      await using c = await connect(home.home, dir.dir, yaml, {});
+      const quarantined = runCliJson<{ mode: string; digest: string }>(
+        ['quarantine', 'notes', '--tool', 'add_note'],
+        home.home,
+      );
+      expect(quarantined.mode).toBe('quarantine');
+      const held = await call(c, 'add_note', { title: 't', body: 'b' });
+      expect(held._meta?.['holdfast/deny']?.code).toBe('HOLD_EXPIRED');
+      // Re-approving the server does not release a tool a human restricted on its own.
+      const digest = runCliJson<ServerJson>(['servers'], home.home).servers[0]?.observedDigest;
+      expect(runCli(['approve', 'notes', '--digest', digest ?? ''], home.home).code).toBe(0);
+      const risk = runCliJson<{ servers: { risk: { quarantined: string[] } }[] }>(
+        ['servers'],
+        home.home,
+      ).servers[0]?.risk;
+      expect(risk?.quarantined).toEqual(['tool:add_note']);
+      expect(runCli(['quarantine', 'notes', '--tool', 'add_note', '--block'], home.home).code).toBe(
+        0,
+      );
+      expect(await toolNames(c)).not.toContain('add_note');
+      const denied = await call(c, 'add_note', { title: 't', body: 'b' });
+      expect(denied._meta?.['holdfast/deny']?.code).toBe('RISK_BLOCKED');
+      expect(c.serverGot()).toBe(0);
+      const wrong = `sha256:${'0'.repeat(64)}`;
+      const refused = runCli(
+        ['approve', 'notes', '--tool', 'add_note', '--digest', wrong],
+        home.home,
+      );
+      expect(refused.code).toBe(3);
+      const release = ['approve', 'notes', '--tool', 'add_note', '--digest', quarantined.digest];
+      expect(runCli(release, home.home).code).toBe(0);
+      expect(await toolNames(c)).toContain('add_note');
+      expect((await call(c, 'add_note', { title: 't', body: 'b' })).isError).not.toBe(true);
+      expect(c.serverGot()).toBe(1);
+    },
+  );
+});
+
 describe('behaviour monitoring of results', () => {
   const HOSTILE_AFTER_3: RugpullConfig = {
     trigger: { kind: 'after-calls', n: 3 },

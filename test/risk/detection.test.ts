@@ -1,26 +1,35 @@
 /**
  * Detection quality (DESIGN §7, docs/detection.md): the risk engine meets the issue's targets on
- * the union of every labelled corpus, and a generalization floor on the held-out fixtures, which
- * were written without looking at the rules. A failure lists the misses by family: fix the family
- * (other phrasings, languages, carriers), not the file.
+ * the union of the labelled corpora (all but held-out-2), and a generalization floor on each
+ * held-out set, written without looking at the rules. A failure lists the misses by family: fix
+ * the family (other phrasings, languages, carriers), not the file. held-out-2 is never used for
+ * tuning: its floors (80% / 5%) were fixed before it was first measured and do not move.
  */
 import { fileURLToPath } from 'node:url';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { loadDetectionCorpus } from '../../scripts/detection-corpus.js';
+import {
+  HELD_OUT_2_CORPUS,
+  isUnionCorpus,
+  loadDetectionCorpus,
+} from '../../scripts/detection-corpus.js';
 import { readRiskFixture, riskFixtureFiles } from '../../scripts/detection-fixtures.js';
 import {
   atLeast,
+  attackStats,
+  benignStats,
   checkTargets,
   type DetectionScores,
   type RiskEngine,
   scoreCorpus,
   type TargetCheck,
+  withLabel,
 } from '../../scripts/detection-score.js';
 import { DEFAULT_RISK_SETTINGS, scanOutputText, scanSurface } from '../../src/risk/index.js';
 
 const HELD_OUT = fileURLToPath(new URL('../fixtures/risk/held-out/', import.meta.url));
+const HELD_OUT_2 = fileURLToPath(new URL('../fixtures/risk/held-out-2/', import.meta.url));
 const ENGINE: RiskEngine = { scanSurface, scanOutputText, settings: DEFAULT_RISK_SETTINGS };
 
 describe('the held-out fixtures', () => {
@@ -40,6 +49,30 @@ describe('the held-out fixtures', () => {
   it('cover every carrier for attacks', () => {
     expect(new Set(attacks.map((f) => f.carrier))).toEqual(
       new Set(['tool', 'prompt', 'resource', 'server', 'output']),
+    );
+  });
+});
+
+describe('the held-out-2 fixtures', () => {
+  const fixtures = riskFixtureFiles(HELD_OUT_2).map(readRiskFixture);
+  const attacks = fixtures.filter((f) => f.label === 'attack');
+  const benign = fixtures.filter((f) => f.label === 'benign');
+
+  it('hold at least 50 attacks across at least 10 families', () => {
+    expect(attacks.length).toBeGreaterThanOrEqual(50);
+    expect(new Set(attacks.map((f) => f.family)).size).toBeGreaterThanOrEqual(10);
+  });
+
+  it('hold at least 40 benign look-alikes', () => {
+    expect(benign.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('cover every carrier, resource templates included, for attacks', () => {
+    expect(new Set(attacks.map((f) => f.carrier))).toEqual(
+      new Set(['tool', 'prompt', 'resource', 'server', 'output']),
+    );
+    expect(attacks.some((f) => f.definition !== undefined && 'uriTemplate' in f.definition)).toBe(
+      true,
     );
   });
 });
@@ -70,10 +103,17 @@ describe('the detection corpus', () => {
   });
 });
 
+/** The corpora a check counts: one held-out set, or the union. */
+function checkScope(check: TargetCheck): (corpus: string) => boolean {
+  if (check.id.startsWith('held-out-2')) return (corpus) => corpus === HELD_OUT_2_CORPUS;
+  if (check.id.startsWith('held-out')) return (corpus) => corpus === 'held-out';
+  return isUnionCorpus;
+}
+
 /** The misses behind a failed check, grouped by family, for the failure message. */
 function explain(check: TargetCheck, scores: DetectionScores): string {
   const isHeldOut = check.id.startsWith('held-out');
-  const inScope = (corpus: string) => !isHeldOut || corpus === 'held-out';
+  const inScope = checkScope(check);
   const wantsAttacks = check.op === '>=';
   const lines = [
     ...scores.definitions
@@ -87,8 +127,7 @@ function explain(check: TargetCheck, scores: DetectionScores): string {
     ...(isHeldOut
       ? scores.outputs
           .filter(
-            (s) =>
-              s.case.corpus === 'held-out' && s.case.label === (wantsAttacks ? 'attack' : 'benign'),
+            (s) => inScope(s.case.corpus) && s.case.label === (wantsAttacks ? 'attack' : 'benign'),
           )
           .filter((s) => s.flagged !== wantsAttacks)
           .map((s) => `${s.case.family}: output ${s.case.id}`)
@@ -106,12 +145,24 @@ describe('the risk engine on the labelled corpora', () => {
     checks = checkTargets(scores);
   });
 
-  it('rates at least 95% of attack definitions medium or above (all corpora)', () => {
+  it('computes the union targets without the held-out-2 cases', () => {
+    const union = scores.definitions.filter((s) => s.case.corpus !== HELD_OUT_2_CORPUS);
+    const untuned = scores.definitions.filter((s) => s.case.corpus === HELD_OUT_2_CORPUS);
+    expect(untuned.length).toBeGreaterThan(0);
+    expect(checks.find((c) => c.id === 'attack-recall')?.n).toBe(
+      attackStats(withLabel(union, 'attack')).n,
+    );
+    expect(checks.find((c) => c.id === 'benign-fp')?.n).toBe(
+      benignStats(withLabel(union, 'benign')).n,
+    );
+  });
+
+  it('rates at least 95% of attack definitions medium or above (union)', () => {
     const check = checks.find((c) => c.id === 'attack-recall');
     expect(check?.pass, check && explain(check, scores)).toBe(true);
   });
 
-  it('rates at most 2% of benign definition items high or above (all corpora)', () => {
+  it('rates at most 2% of benign definition items high or above (union)', () => {
     const check = checks.find((c) => c.id === 'benign-fp');
     expect(check?.pass, check && explain(check, scores)).toBe(true);
   });
@@ -123,6 +174,18 @@ describe('the risk engine on the labelled corpora', () => {
 
   it('flags at most 5% of the held-out benign look-alikes', () => {
     const check = checks.find((c) => c.id === 'held-out-fp');
+    expect(check?.pass, check && explain(check, scores)).toBe(true);
+  });
+
+  it('detects at least 80% of the held-out-2 attacks (never used for tuning)', () => {
+    const check = checks.find((c) => c.id === 'held-out-2-recall');
+    expect(check?.bound).toBe(0.8);
+    expect(check?.pass, check && explain(check, scores)).toBe(true);
+  });
+
+  it('flags at most 5% of the held-out-2 benign look-alikes (never used for tuning)', () => {
+    const check = checks.find((c) => c.id === 'held-out-2-fp');
+    expect(check?.bound).toBe(0.05);
     expect(check?.pass, check && explain(check, scores)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import type { Anomaly } from '../../store/index.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
-import { EXIT, openStore, toTerminalSafe, writeJson } from '../deps.js';
+import { EXIT, openStore, toTerminalLine, toTerminalSafe, writeJson } from '../deps.js';
 
 /** Options of `holdfast anomalies`. */
 export interface AnomaliesOptions extends GlobalOptions {
@@ -61,8 +61,8 @@ export async function anomaliesCommand(
       deps.stdout.write(
         `${a.at}  ${a.id}  ${toTerminalSafe(a.server)}/${toTerminalSafe(a.tool)}  ${a.kind}  → ${a.action}\n`,
       );
-      deps.stdout.write(`  ${readable(a.message)}\n`);
-      if (a.evidence !== '') deps.stdout.write(`  evidence: ${toTerminalSafe(a.evidence)}\n`);
+      deps.stdout.write(`  ${toTerminalLine(a.message)}\n`);
+      if (a.evidence !== '') deps.stdout.write(`  evidence: ${toTerminalLine(a.evidence)}\n`);
     }
     return EXIT.OK;
   } finally {
@@ -70,7 +70,3 @@ export async function anomaliesCommand(
   }
 }
 
-/** Text as is when it is printable ASCII with spaces; otherwise escaped (toTerminalSafe). */
-function readable(text: string): string {
-  return /^[\x20-\x7e]*$/.test(text) ? text : toTerminalSafe(text);
-}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import type { ItemAssessment } from '../../risk/index.js';
-import { renderScan, toTerminalLine } from './render-scan.js';
+import { toTerminalLine } from '../deps.js';
+import { renderScan } from './render-scan.js';
 import type { ServerScan } from './report.js';
 import { isAtOrAbove, toScanJson, toScanReport } from './report.js';
 

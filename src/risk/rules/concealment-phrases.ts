@@ -121,6 +121,41 @@ export const CONCEALMENT_SPECS: readonly PhraseSpec[] = [
   {
     ruleId: 'concealment',
     pattern:
+      "tell|say|inform|di|dis|dites|digli|dile|diga|diz|sag|sage|teile ~3 user|user's|utente|all'utente|l'utente|usuario|al+usuario|ao+usuario|utilisateur|l'utilisateur|a+l'utilisateur|nutzer|benutzer|dem+nutzer|dem+benutzer ~2 only|just|merely|solo|soltanto|solamente|solamente|seulement|uniquement|apenas|somente|nur",
+    weight: 28,
+    message: 'tells the model what (only) to tell the user',
+    facet: 'concealment',
+    anchors: 'only|just|merely|solo|soltanto|solamente|seulement|uniquement|apenas|somente|nur',
+  },
+  {
+    ruleId: 'concealment',
+    pattern:
+      "only|just|solo|soltanto|seulement|apenas|nur ~1 tell|say|inform|di|dis|dile|diga|sag ~2 user|user's|utente|all'utente|usuario|utilisateur|l'utilisateur|nutzer|benutzer ~3 that|che|que|dass",
+    weight: 28,
+    message: 'tells the model what (only) to tell the user',
+    facet: 'concealment',
+    anchors: 'only|just|solo|soltanto|seulement|apenas|nur',
+  },
+  {
+    ruleId: 'concealment',
+    pattern:
+      "non|no|nao|ne ~1 menzionare|menzionarlo|menzionarla|dire|rivelare|menciones|mencionar|reveles|mencione|revele|conte|mentionne|mentionnez|revele|revelez|dis|dites",
+    weight: 20,
+    message: 'tells the model not to mention something',
+    facet: 'concealment',
+    anchors: 'menzion|rivel|mencion|revel|mentionn|conte|non dire|ne dis|ne dites',
+  },
+  {
+    ruleId: 'concealment',
+    pattern: 'erwahne|erwahnen|verrate|verraten|sage|sag ~4 nicht|niemals|nichts|keinesfalls',
+    weight: 20,
+    message: 'tells the model not to mention something',
+    facet: 'concealment',
+    anchors: 'erwahn|verrat',
+  },
+  {
+    ruleId: 'concealment',
+    pattern:
       'sag|sage|erwahne|verrate|informiere|sagen|erwahnen ~4 benutzer|nutzer|anwender ~2 nicht|nichts|niemals',
     weight: 35,
     message: 'tells the model to keep something from the user',

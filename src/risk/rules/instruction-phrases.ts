@@ -146,6 +146,52 @@ export const ROLE_SPECS: readonly PhraseSpec[] = [
     facet: 'override',
     anchors: 'from now on',
   },
+  {
+    ruleId: 'role-override',
+    pattern:
+      'from+now+on|from+this+point|going+forward|henceforth|a+partir+de+ahora|a+partir+de+agora|desormais|a+partir+de+maintenant|d+ora+in+poi|von+nun+an|ab+jetzt|ab+sofort ~4 every|each|all|always|en+cada|em+cada|chaque|ogni|jede|jeder|jedem|toda|todas|cada ~3 reply|replies|response*|answer*|message*|output|respuesta*|resposta*|reponse*|risposta*|antwort*',
+    weight: 30,
+    message: 'changes how the model answers from now on (persistent behaviour change)',
+    facet: 'override',
+    anchors:
+      'from now on|from this point|going forward|henceforth|a partir de|desormais|ora in poi|von nun an|ab jetzt|ab sofort',
+  },
+  {
+    ruleId: 'role-override',
+    pattern:
+      'for|during|throughout ~1 the ~1 rest|remainder|entire|whole ~2 of ~1 the|this ~1 conversation|session|chat',
+    weight: 25,
+    message: 'sets behaviour for the rest of the conversation',
+    facet: 'override',
+    anchors: 'rest of|remainder of|entire conversation|whole conversation|entire session|whole session|entire chat',
+  },
+  {
+    ruleId: 'role-override',
+    pattern:
+      "you ~1 are|'re|re ~1 not|no+longer|never ~2 bound|restricted|limited|constrained ~2 by ~3 guideline*|rule*|polic*|instruction*|restriction*|safety|ethic*",
+    weight: 45,
+    message: 'releases the model from its guidelines',
+    facet: 'override',
+    anchors: 'bound by|restricted by|limited by|constrained by',
+  },
+  {
+    ruleId: 'role-override',
+    pattern:
+      "without|never|don't|dont|do+not|no+need+to|skip ~2 ask*|asking|request*|seek*|wait*|await* ~3 confirmation*|permission*|approval*|consent",
+    weight: 25,
+    message: 'tells the model to act without asking the user for confirmation',
+    facet: 'override',
+    anchors: 'confirmation|permission|approval|consent',
+  },
+  {
+    ruleId: 'role-override',
+    pattern:
+      'user ~2 has|have ~1 already ~2 approved|authorized|authorised|consented|agreed|confirmed|granted',
+    weight: 25,
+    message: 'claims the user approved in advance',
+    facet: 'override',
+    anchors: 'already approved|already authori|already consented|already agreed|already confirmed|already granted',
+  },
 ];
 
 /** Requests to reveal the system prompt or the conversation (context capture). */
@@ -167,5 +213,14 @@ export const LEAK_SPECS: readonly PhraseSpec[] = [
     weight: 15,
     message: 'asks for the conversation (chat history) to be passed on',
     facet: 'secret',
+  },
+  {
+    ruleId: 'prompt-leak',
+    pattern:
+      'with|containing|including ~2 the ~2 whole|entire|complete|full|all ~1 conversation*|chat|transcript*|dialog*|message+history|chat+history',
+    weight: 25,
+    message: 'asks for the whole conversation to be passed on',
+    facet: 'secret',
+    anchors: 'conversation|transcript|full chat|entire chat|whole chat|complete chat|dialog',
   },
 ];

@@ -124,11 +124,43 @@ export const identifier: TokenClass = (tokens: readonly Token[], index: number):
   return token?.kind === 'word' && token.text.length >= 4 && token.text.includes('_') ? 1 : 0;
 };
 
+function digitCount(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) n++;
+  }
+  return n;
+}
+
+/**
+ * `$dest`: a destination at `index` — a URL or e-mail address, an account-like word (an IBAN, an
+ * account or wallet number: at least 8 characters, 6 of them digits, or a `0x…` address), or a
+ * phone number written as consecutive number groups (at least 8 digits in all).
+ */
+export const destination: TokenClass = (tokens: readonly Token[], index: number): number => {
+  const token = tokens[index];
+  if (token === undefined) return 0;
+  if (token.kind === 'url' || token.kind === 'email') return 1;
+  if (token.kind !== 'word') return 0;
+  if (token.text.length >= 8 && digitCount(token.text) >= 6) return 1;
+  if (token.text.startsWith('0x') && token.text.length >= 20) return 1;
+  let digits = 0;
+  let k = index;
+  for (; k < tokens.length && k - index < 6; k++) {
+    const t = tokens[k];
+    if (t?.kind !== 'word' || digitCount(t.text) !== t.text.length) break;
+    digits += t.text.length;
+  }
+  return digits >= 8 ? k - index : 0;
+};
+
 /** The token classes every rule may use. */
 export const TOKEN_CLASSES: Readonly<Record<string, TokenClass>> = {
   $secret: secretPhrase,
   $critical: criticalSecret,
   $ident: identifier,
+  $dest: destination,
 };
 
 /** Verbs of moving data somewhere else. */
