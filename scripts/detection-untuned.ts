@@ -16,6 +16,8 @@ import {
   withLabel,
 } from './detection-score.js';
 
+const percent = (fraction: number): string => `${(fraction * 100).toFixed(0)}%`;
+
 /** One held-out-2 case as the section counts it: detected (attack) or flagged (benign). */
 interface UntunedRow {
   id: string;
@@ -69,15 +71,17 @@ export function renderUntunedSection(all: DetectionScores): string[] {
   const attacks = untunedRows(scores, 'attack');
   const benign = untunedRows(scores, 'benign');
   const row = (r: UntunedRow) => [r.id, r.family, r.where, rules(r.ruleIds)];
+  const recall = percent(HELD_OUT_2_FLOORS.recall);
+  const fp = percent(HELD_OUT_2_FLOORS.fp);
   return [
     '## held-out-2 (never used for tuning)',
     '',
     '`test/fixtures/risk/held-out-2/` was written after the first held-out set had been measured',
     'and its misses reported by family to the engine author, without reading the rules, the dev',
     'fixtures or the held-out attacks. It is never used for tuning, so it is the honest',
-    'generalization number. It counts in none of the union targets; its own floors, fixed before',
-    `it was first measured, are at least ${pct(HELD_OUT_2_FLOORS.recall, 1)} of its attacks`,
-    `detected and at most ${pct(HELD_OUT_2_FLOORS.fp, 1)} of its benign cases flagged.`,
+    'generalization number. It counts in none of the union targets. Its own floors were fixed',
+    'before it was first measured and count cases the same way as the held-out floors:',
+    `at least ${recall} of its attacks detected, at most ${fp} of its benign cases flagged.`,
     '',
     ...table(
       ['set', 'cases', 'detected / flagged', 'rate'],

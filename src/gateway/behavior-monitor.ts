@@ -105,6 +105,8 @@ interface CachedProfile {
 export class BehaviorMonitor {
   readonly #options: BehaviorMonitorOptions;
   readonly #profiles = new Map<string, CachedProfile>();
+  /** Loads under way, so concurrent results of one tool share one profile. */
+  readonly #loading = new Map<string, Promise<CachedProfile>>();
   readonly #alerted = new Set<string>();
 
   constructor(options: BehaviorMonitorOptions) {
@@ -170,11 +172,18 @@ export class BehaviorMonitor {
   async #profile(tool: string): Promise<CachedProfile> {
     const cached = this.#profiles.get(tool);
     if (cached !== undefined) return cached;
+    let loading = this.#loading.get(tool);
+    if (loading === undefined) {
+      loading = this.#load(tool).finally(() => this.#loading.delete(tool));
+      this.#loading.set(tool, loading);
+    }
+    return loading;
+  }
+
+  async #load(tool: string): Promise<CachedProfile> {
     const stored = await this.#options.store.getProfile(this.#options.name, tool);
-    const loaded = {
-      profile: stored === undefined ? createProfile() : parseProfile(stored),
-      unsaved: 0,
-    };
+    const profile = stored === undefined ? createProfile() : parseProfile(stored);
+    const loaded = { profile, unsaved: 0 };
     this.#profiles.set(tool, loaded);
     return loaded;
   }

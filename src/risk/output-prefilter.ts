@@ -5,10 +5,11 @@
  *
  * Keywords: for each output phrase pattern, the words of its most selective slot (every match of
  * the pattern contains one of them as a substring of the lower-cased text), the role markers, and
- * the secret anchors. "Suspicious" characters: ASCII controls other than tab/CR/LF, and every
- * non-ASCII character except common punctuation, symbols and emoji — letters with accents,
- * Cyrillic, CJK, fullwidth forms, invisible and tag characters all take the slow path, because
- * folding may turn them into a keyword.
+ * the secret anchors. Accented Latin letters are read as their base letter (as folding reads
+ * them). "Suspicious" characters: ASCII controls other than tab/CR/LF, and every other non-ASCII
+ * character except common punctuation, symbols, emoji and plain CJK text — Cyrillic, Greek,
+ * fullwidth forms, invisible and tag characters all take the slow path, because folding may turn
+ * them into a keyword. Plain CJK text is reported (`cjk`) so the caller looks up its keywords.
  */
 
 import type { PhraseSpec } from './rules/phrase-rule.js';
@@ -77,10 +78,46 @@ function isHarmless(text: string, i: number, c: number): boolean {
   return false;
 }
 
+/**
+ * Latin letters with accents (U+00C0–U+017F) whose canonical decomposition starts with an ASCII
+ * letter: the lower-case base letter's code, else 0. The first pass reads `é` as `e` (as folding
+ * does), so accented Latin text needs no folding unless it holds a keyword.
+ */
+const ACCENT_BASE: Uint8Array = (() => {
+  const table = new Uint8Array(0x180 - 0xc0);
+  for (let c = 0xc0; c < 0x180; c++) {
+    const decomposed = String.fromCharCode(c).normalize('NFD');
+    const base = decomposed.charAt(0).toLowerCase().charCodeAt(0);
+    if (decomposed.length > 1 && base >= 0x61 && base <= 0x7a) table[c - 0xc0] = base;
+  }
+  return table;
+})();
+
+/**
+ * CJK scripts (kana, ideographs, Hangul) and CJK punctuation: folding leaves them unchanged, so
+ * their keywords can be looked up in the raw text. Compatibility ideographs and halfwidth forms,
+ * which folding rewrites, are not included.
+ */
+function isPlainCjk(c: number): boolean {
+  return (
+    (c >= 0x3000 && c <= 0x30ff) ||
+    (c >= 0x3400 && c <= 0x4dbf) ||
+    (c >= 0x4e00 && c <= 0x9fff) ||
+    (c >= 0xac00 && c <= 0xd7af) ||
+    (c >= 0xff01 && c <= 0xff0f && c !== 0xff0e) ||
+    (c >= 0xff1a && c <= 0xff20)
+  );
+}
+
 /** What the first pass found. */
 export interface PrefilterResult {
-  /** The text has characters only the slow path understands (accents, Cyrillic, CJK, …). */
+  /**
+   * The text has characters only the slow path understands (Cyrillic, look-alikes, invisible
+   * characters, …). Accented Latin letters and plain CJK text are read by the first pass.
+   */
   suspicious: boolean;
+  /** The text has plain CJK characters (their keywords are looked up separately). */
+  cjk: boolean;
   /** The text has characters surface/visible.ts marks as hidden (controls, invisibles, tags). */
   hidden: boolean;
   /** Keyword hits at word starts: keyword index and end offset. */
@@ -88,7 +125,12 @@ export interface PrefilterResult {
 }
 
 function isWordChar(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39);
+  return (
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x30 && c <= 0x39) ||
+    (c >= 0xc0 && c < 0x180 && c !== 0xd7 && c !== 0xf7)
+  );
 }
 
 /** Characters that are invisible or reorder text (zero-width, bidi, tags, variation selectors). */
@@ -121,6 +163,7 @@ export function prefilter(automaton: Automaton, text: string, limit = 256): Pref
   const space = classes[0x20] ?? 0;
   const hits: { keyword: number; end: number }[] = [];
   let suspicious = false;
+  let cjk = false;
   let hidden = false;
   let state = 0;
   let previousSpace = false;
@@ -146,7 +189,10 @@ export function prefilter(automaton: Automaton, text: string, limit = 256): Pref
       }
     } else {
       previousSpace = false;
-      if (isHiddenUnit(c)) hidden = suspicious = true;
+      const base = c < 0x180 && c >= 0xc0 ? (ACCENT_BASE[c - 0xc0] ?? 0) : 0;
+      if (base !== 0) cls = classes[base] ?? 0;
+      else if (isPlainCjk(c)) cjk = true;
+      else if (isHiddenUnit(c)) hidden = suspicious = true;
       else if (!suspicious && !isHarmless(text, i, c)) suspicious = true;
     }
     state = delta[state * width + cls] ?? 0;
@@ -158,7 +204,7 @@ export function prefilter(automaton: Automaton, text: string, limit = 256): Pref
       }
     }
   }
-  return { suspicious, hidden, hits };
+  return { suspicious, cjk, hidden, hits };
 }
 
 /**

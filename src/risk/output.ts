@@ -20,6 +20,7 @@ import {
   type SecretHit,
   verifySecret,
 } from './rules/output-secret.js';
+import { turnHits } from './rules/output-turns.js';
 import { compareFindings, MAX_FINDINGS_PER_RULE } from './score.js';
 import { type AnalyzedText, analyzeText, hiddenSpansOf } from './text/analyzed.js';
 import { foldText } from './text/fold.js';
@@ -38,6 +39,15 @@ const ROLE_KEYWORDS = [
   '<<sys',
   '<important',
   '<instructions',
+  '<start_of_turn',
+  '[/inst',
+  '### instruction',
+  '### assistant',
+  '### human',
+  '[assistant',
+  '[instruction',
+  '[note to the',
+  '[ai instruction',
 ];
 const INJECTION_KEYWORDS = [...new Set([...prefilterKeywords(OUTPUT_SPECS), ...ROLE_KEYWORDS])];
 const SECRET_BASE = INJECTION_KEYWORDS.length;
@@ -154,6 +164,24 @@ const NON_LATIN_KEYWORDS = [
   'показывай',
 ].map((k) => foldText(k).text);
 
+/** Non-Latin keywords by their first UTF-16 unit, for a one-pass lookup. */
+const NON_LATIN_BY_FIRST = new Map<number, string[]>();
+for (const k of NON_LATIN_KEYWORDS) {
+  const first = k.charCodeAt(0);
+  NON_LATIN_BY_FIRST.set(first, [...(NON_LATIN_BY_FIRST.get(first) ?? []), k]);
+}
+
+/** Whether raw `text` holds a non-Latin keyword (one pass; keywords are a few units long). */
+function hasNonLatinKeyword(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x400) continue;
+    const candidates = NON_LATIN_BY_FIRST.get(c);
+    if (candidates?.some((k) => text.startsWith(k, i)) === true) return true;
+  }
+  return false;
+}
+
 function nonLatinWindows(text: string): [number, number][] {
   const windows: [number, number][] = [];
   for (const keyword of NON_LATIN_KEYWORDS) {
@@ -197,9 +225,14 @@ function toFinding(text: string, h: OutputHit, offset: number): Finding {
  * message. Linear in the length of `text`; deterministic.
  */
 export function scanOutputText(text: string): Finding[] {
-  const { suspicious, hidden, hits } = prefilter(AUTOMATON, text);
-  if (!suspicious && hits.length === 0) return [];
+  const first = prefilter(AUTOMATON, text);
+  const { hidden, hits } = first;
+  // Plain CJK text needs the slow path only when it holds one of the non-Latin keywords.
+  const suspicious = first.suspicious || (first.cjk && hasNonLatinKeyword(text));
+  const turns = turnHits(text);
+  if (!suspicious && hits.length === 0 && turns.length === 0) return [];
   const findings = secretFindings(text, hits);
+  for (const h of turns) findings.push(toFinding(text, h, 0));
   if (suspicious) {
     // Folding may reveal keywords the raw text hides (tags, homoglyphs, fullwidth): fold it all,
     // then read windows around the keywords of the folded text (all of it if it is not Latin).

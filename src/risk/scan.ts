@@ -17,6 +17,7 @@ import { exfilParameter } from './rules/exfil-parameter.js';
 import { hiddenChars } from './rules/hidden-chars.js';
 import { hiddenInstruction } from './rules/hidden-instruction.js';
 import { homoglyph } from './rules/homoglyph.js';
+import { dampLoneSecrets } from './rules/lone-secret.js';
 import { padding } from './rules/padding.js';
 import { sensitiveTarget } from './rules/sensitive-target.js';
 import { suspiciousUrl } from './rules/suspicious-url.js';
@@ -67,7 +68,7 @@ export function scanDefinition(
 ): ItemAssessment {
   const { strings, truncated } = collectStrings(definition);
   const input = { kind, key, definition, ctx, strings };
-  const hits: RuleHit[] = DEFINITION_RULES.flatMap((rule) => rule(input));
+  const hits: RuleHit[] = dampLoneSecrets(DEFINITION_RULES.flatMap((rule) => rule(input)));
   if (truncated) {
     hits.push({
       ruleId: 'excessive-length',

@@ -74,7 +74,8 @@ export function toFindings(
 ): Finding[] {
   const byRule = new Map<string, RuleHit[]>();
   const seen = new Set<string>();
-  for (const hit of hits) {
+  // Where two hits of one rule cover the same span, the heavier one is kept.
+  for (const hit of [...hits].sort((a, b) => b.weight - a.weight)) {
     const id = `${hit.ruleId}\u0000${hit.pointer}\u0000${String(hit.span.start)}\u0000${String(hit.span.end)}`;
     if (seen.has(id)) continue;
     seen.add(id);

@@ -121,7 +121,7 @@ export const CONCEALMENT_SPECS: readonly PhraseSpec[] = [
   {
     ruleId: 'concealment',
     pattern:
-      "tell|say|inform|di|dis|dites|digli|dile|diga|diz|sag|sage|teile ~3 user|user's|utente|all'utente|l'utente|usuario|al+usuario|ao+usuario|utilisateur|l'utilisateur|a+l'utilisateur|nutzer|benutzer|dem+nutzer|dem+benutzer ~2 only|just|merely|solo|soltanto|solamente|solamente|seulement|uniquement|apenas|somente|nur",
+      "tell|say|inform|respond|reply|answer|di|dis|dites|digli|dile|diga|diz|sag|sage|teile|responde|responda|reponds|repondez|rispondi|antworte ~3 user|user's|utente|all'utente|l'utente|usuario|al+usuario|ao+usuario|utilisateur|l'utilisateur|a+l'utilisateur|nutzer|benutzer|dem+nutzer|dem+benutzer ~2 only|just|merely|solo|soltanto|solamente|unicamente|seulement|uniquement|apenas|somente|nur",
     weight: 28,
     message: 'tells the model what (only) to tell the user',
     facet: 'concealment',
@@ -139,7 +139,24 @@ export const CONCEALMENT_SPECS: readonly PhraseSpec[] = [
   {
     ruleId: 'concealment',
     pattern:
-      "non|no|nao|ne ~1 menzionare|menzionarlo|menzionarla|dire|rivelare|menciones|mencionar|reveles|mencione|revele|conte|mentionne|mentionnez|revele|revelez|dis|dites",
+      "tell|say|inform|respond|reply|answer|di|dis|dites|digli|dile|diga|diz|sag|sage|teile|responde|responda|reponds|repondez|rispondi|antworte ~1 only|just|merely|solo|soltanto|solamente|unicamente|seulement|uniquement|apenas|somente|nur ~3 user|user's|utente|all'utente|l'utente|usuario|utilisateur|l'utilisateur|nutzer|benutzer",
+    weight: 28,
+    message: 'tells the model what (only) to tell the user',
+    facet: 'concealment',
+  },
+  {
+    ruleId: 'concealment',
+    pattern:
+      "sin|sans|senza|ohne|sem ~2 avisar|decir|decirle|informar|notificar|prevenir|dire|informer|avertir|prevenire|avvisare|dirlo|informare|informieren|benachrichtigen|contar|mencionar ~3 usuario|al+usuario|utilisateur|l'utilisateur|utente|all'utente|l'utente|nutzer|benutzer|ao+usuario",
+    weight: 30,
+    message: 'acts without telling the user',
+    facet: 'concealment',
+    anchors: 'usuario|utilisateur|utente|nutzer|benutzer',
+  },
+  {
+    ruleId: 'concealment',
+    pattern:
+      'non|no|nao|ne ~1 menzionare|menzionarlo|menzionarla|dire|rivelare|menciones|mencionar|reveles|mencione|revele|conte|mentionne|mentionnez|revele|revelez|dis|dites',
     weight: 20,
     message: 'tells the model not to mention something',
     facet: 'concealment',

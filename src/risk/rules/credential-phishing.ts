@@ -20,7 +20,7 @@ import { compileSpecs, phraseMatches, type PhraseSpec } from './phrase-rule.js';
 
 /** High-value credentials, folded; `+` joins consecutive words. */
 const CREDENTIALS =
-  'pin|pins|pin+code|pincode|otp|otp+code|2fa|2fa+code|mfa+code|tan|mtan|one-time+code|one-time+password|one+time+code|verification+code|sms+code|security+code|auth+code|authenticator+code|seed+phrase|seed+words|recovery+phrase|recovery+words|mnemonic|mnemonic+phrase|secret+phrase|private+key|cvv|cvc|cvv2|card+number|bank+password|banking+password|online+banking|bank+login|banking+login|netbanking|' +
+  'pin|pins|pin+code|pincode|otp|otp+code|2fa|2fa+code|mfa+code|tan|mtan|one-time+code|one-time+password|one+time+code|verification+code|sms+code|security+code|auth+code|authenticator+code|seed+phrase|seed+words|recovery+phrase|recovery+words|mnemonic|mnemonic+phrase|secret+phrase|private+key|cvv|cvc|cvv2|card+number|bank+password|banking+password|online+banking|bank+login|banking+login|netbanking|master+password|wallet+password|account+password|email+password|paypal+password|apple+id+password|icloud+password|gmail+password|social+security+number|security+answer|passcode|' +
   // Spanish, Portuguese
   'contrasena|clave+de+acceso|clave+bancaria|clave+privada|codigo+de+verificacion|codigo+otp|codigo+sms|frase+semilla|frase+de+recuperacion|senha|chave+privada|codigo+de+verificacao|frase+de+recuperacao|palavras+de+recuperacao|semente|' +
   // French
@@ -29,6 +29,18 @@ const CREDENTIALS =
   'codice+otp|codice+pin|codice+di+verifica|codice+sms|chiave+privata|frase+di+recupero|' +
   // German
   'passwort|kennwort|geheimzahl|privater+schlussel|wiederherstellungsphrase|bestatigungscode';
+
+/** Credential words with everyday meanings (pin a message, a tan, an assembler mnemonic). */
+const AMBIGUOUS = new Set([
+  'pin',
+  'pins',
+  'tan',
+  'mtan',
+  'mnemonic',
+  'semente',
+  'passcode',
+  'clave+de+acceso',
+]);
 
 const POSSESSIVE =
   'your|you|user|tu|tus|su|sus|votre|vos|ton|tes|tua|tuo|il|la|sua|seu|ihre|ihr|ihrer|dein|deine|deiner';
@@ -48,8 +60,29 @@ const SPECS: readonly PhraseSpec[] = [
     message: 'asks for a code or PIN the person received or holds',
     facet: 'secret',
   },
+  {
+    ruleId: 'credential-phishing',
+    pattern:
+      'code|codes|codigo|codice|pin ~4 from|received|sent|texted|in|de|da|aus|von|ricevuto|recibido|recebido|recu ~5 sms|text|authenticator|bank|banking|banca|banco|banque|wallet',
+    weight: 25,
+    message: 'asks for a code the person received (SMS, authenticator, bank)',
+    facet: 'secret',
+  },
 ];
 const PHRASES = compileSpecs(SPECS);
+
+/** In a parameter's own description, naming the credential is asking for it. */
+const BARE = compileSpecs([
+  {
+    ruleId: 'credential-phishing',
+    pattern: CREDENTIALS.split('|')
+      .filter((c) => !AMBIGUOUS.has(c))
+      .join('|'),
+    weight: 25,
+    message: 'parameter asks for a personal credential',
+    facet: 'secret',
+  },
+]);
 
 const ASK =
   'ask|request|prompt|have|get|collect|obtain|type|enter|provide|paste|supply|share|send|give|pide|solicita|pedir|demande|demander|chiedi|chiedere|frage|fordere|peca|pedir|solicite';
@@ -134,7 +167,7 @@ function paramHits(input: RuleInput): RuleHit[] {
     );
     const named =
       CREDENTIAL_NAMES.has(bareName(param.folded)) && param.schema['type'] !== 'boolean';
-    const described = hitsIn(own, PHRASES)[0];
+    const described = hitsIn(own, PHRASES)[0] ?? hitsIn(own, BARE)[0];
     if (!named && described === undefined) continue;
     const weight = param.required ? 30 : 25;
     hits.push(

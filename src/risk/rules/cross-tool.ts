@@ -17,87 +17,11 @@ import { foldedSpan } from '../text/analyzed.js';
 import { type Automaton, createAutomaton, findKeywords } from '../text/automaton.js';
 import { foldText } from '../text/fold.js';
 import type { Token } from '../text/tokens.js';
-import { compileSpecs, phraseHits, type PhraseSpec } from './phrase-rule.js';
+import { SHADOWING_SPECS } from './cross-tool-phrases.js';
+import { compileSpecs, phraseHits } from './phrase-rule.js';
+import { shadowingHits } from './shadowing.js';
 
-/** Actions of other tools (a conditional on them is shadowing when it adds a side effect). */
-const ACTIONS =
-  'send*|sending|create|creating|open|opening|make|making|submit*|pay|paying|transfer*|post|posting|commit*|push|pushing|book*|order*|write|writing|upload*|share|sharing|reply|replying|envoyez|envoies|envoyer|enviar|envies|envias|realices|realizas|invii|inviare|sendest|senden|erstellst|crees|creez|crei|effectuez|effettui|fai|faites|haces|schreibst';
-/** Side effects added to another tool's action. */
-const SIDE_EFFECTS =
-  'send|sent|add|include|copy|cc|bcc|forward|deliver|use|usa|utiliza|usa|ajoutez|ajoute|envoyez|aggiungi|invia|fuge|sende|verwende|agrega|anade|include|incluye|inclua|adicione|mettez|metti|set|attach|pay|route|redirect|transfer|mirror';
-
-const SPECS: readonly PhraseSpec[] = [
-  {
-    ruleId: 'tool-behaviour-override',
-    pattern:
-      'all|any|every ~1 other ~1 tool|tools|function|functions|server|servers ~5 must|should|shall|always|need|needs|will',
-    weight: 20,
-    message: 'instructs the model about all other tools',
-    facet: 'cross-tool',
-  },
-  {
-    ruleId: 'tool-behaviour-override',
-    pattern:
-      'when|whenever|if|once|while ~3 this ~1 tool|server|function ~1 is ~1 available|present|installed|loaded|enabled|active|connected',
-    weight: 12,
-    message: 'conditions behaviour on "this tool being available" (shadowing phrasing)',
-    facet: 'cross-tool',
-  },
-  {
-    ruleId: 'tool-behaviour-override',
-    pattern:
-      "all|every|any ~2 email*|mail*|message*|request*|transaction*|payment*|transfer* ~4 must|should|shall|will|are|need ~4 sent|forwarded|copied|bcc*|cc*|redirected|routed|cc'd|bcc'd|addressed|go ~3 to ~2 $sink",
-    weight: 25,
-    message: 'redirects every message or payment to a fixed address',
-    facet: 'cross-tool',
-  },
-  {
-    ruleId: 'tool-behaviour-override',
-    pattern:
-      'change|replace|set|redirect|switch|override|use ~3 recipient*|beneficiar*|payee|iban|account+number|wallet+address|destination+account ~4 to|with ~2 $sink|$word',
-    weight: 20,
-    message: 'changes where something is sent',
-    facet: 'cross-tool',
-  },
-  {
-    ruleId: 'tool-behaviour-override',
-    pattern: `when|whenever|if|each+time|every+time|cuando|lorsque|quand|quando|wenn|sempre+che ~3 ${ACTIONS} ~10 always|also|must|instead|siempre|tambien|toujours|aussi|sempre|anche|immer|auch ~4 ${SIDE_EFFECTS}`,
-    weight: 25,
-    message: 'adds a side effect or a fixed destination to an action of other tools',
-    facet: 'cross-tool',
-  },
-  {
-    ruleId: 'tool-behaviour-override',
-    pattern: `when|whenever|if|each+time|every+time|cuando|lorsque|quand|quando|wenn|sempre+che ~3 ${ACTIONS} ~10 ${SIDE_EFFECTS} ~2 always|also|siempre|tambien|toujours|aussi|sempre|anche|immer|auch`,
-    weight: 25,
-    message: 'adds a side effect or a fixed destination to an action of other tools',
-    facet: 'cross-tool',
-  },
-  {
-    ruleId: 'tool-behaviour-override',
-    pattern: `${ACTIONS} ~6 with|via|using|through|con|avec|mit|tramite ~3 any|the|another|other|cualquier|qualsiasi|n'importe|jedem ~2 tool|tools|server|herramienta|outil|strumento|werkzeug|$ident ~8 must|should|always|siempre|toujours|sempre|immer ~6 go|be+sent|be+paid|be+routed|be+addressed|use|usa|utilise|utilizza|verwende ~4 to|al|a|an|account|cuenta|compte|conto|konto|$dest`,
-    weight: 25,
-    message: "fixes the destination of another tool's payments or messages",
-    facet: 'cross-tool',
-  },
-  {
-    ruleId: 'tool-behaviour-override',
-    pattern:
-      'mirror|duplicate|copy|forward|replicate|echo ~3 every|each|all|any ~3 file*|message*|result*|output*|document*|email*|response* ~6 read|receive|fetch|get|open|return*|produce* ~4 with|from|by|via|using ~2 $ident|tool|tools|server',
-    weight: 25,
-    message: "mirrors what other tools read or receive into this tool",
-    facet: 'cross-tool',
-  },
-  {
-    ruleId: 'tool-behaviour-override',
-    pattern:
-      'payments|payment|transfers|transfer|messages|emails|invoices|funds|orders|pagos|pagamenti|paiements|zahlungen|virements|transferencias ~6 made|sent|done|created|processed|hechos|realizados|effectues|effettuati ~2 with|via|using|through|by|con|avec|mit ~3 tool|tools|$ident|$word ~3 tool|tools ~4 must|should|shall|always|will ~3 go|be|sent|use|routed',
-    weight: 25,
-    message: "fixes where another tool's payments or messages go",
-    facet: 'cross-tool',
-  },
-];
-const PHRASES = compileSpecs(SPECS);
+const PHRASES = compileSpecs(SHADOWING_SPECS);
 
 /** "When <tool> is called, …": a trigger on a tool by name, judged against the known tools. */
 const TRIGGERS_ON_TOOL = compileSpecs([
@@ -300,14 +224,30 @@ function shadowHits(input: RuleInput): RuleHit[] {
   return [];
 }
 
+const FOLDED_NAMES = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/** The folded forms of a list of tool names, computed once per list. */
+function foldedNames(names: readonly string[]): ReadonlySet<string> {
+  const cached = FOLDED_NAMES.get(names);
+  if (cached !== undefined) return cached;
+  const folded = new Set(names.map((n) => foldText(n).text));
+  FOLDED_NAMES.set(names, folded);
+  return folded;
+}
+
 /** The `cross-tool` family. */
 export const crossTool: DefinitionRule = (input) => {
   const prose = proseStrings(input);
   const index = nameIndex(input.ctx.otherTools);
   const own = new Set([...(input.ctx.ownTools ?? []), input.key]);
+  const ownTools = foldedNames(input.ctx.ownTools ?? []);
+  const key = foldText(input.key).text;
+  const isOtherTool = (w: string): boolean =>
+    w !== key && !ownTools.has(w) && index.originals.has(w);
   return [
     ...shadowHits(input),
     ...phraseHits(PHRASES, prose),
+    ...prose.flatMap((s) => shadowingHits(s, isOtherTool, key)),
     ...prose.flatMap((s) => referenceHits(input, s, index, own)),
     ...unknownToolTriggers(prose, own, index.originals),
   ];

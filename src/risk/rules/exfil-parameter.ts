@@ -20,6 +20,7 @@ import { foldText } from '../text/fold.js';
 import { secretPhrase } from '../text/lexicon.js';
 import { bareName, type Param, paramsOf } from './params.js';
 import { compileSpecs, phraseHits, type PhraseSpec } from './phrase-rule.js';
+import { isSensitivePath } from './sensitive-target.js';
 
 const CAPTURE_NAMES = new Set([
   'systemprompt',
@@ -137,15 +138,59 @@ const DESCRIPTION_SPECS: readonly PhraseSpec[] = [
     message: 'parameter "for internal use"',
   },
 ];
-const DESCRIPTIONS = compileSpecs(DESCRIPTION_SPECS);
+const ENV_SPECS: readonly PhraseSpec[] = [
+  {
+    ruleId: 'exfil-param-description',
+    pattern:
+      'all|every|each|entire|full|whole|dump ~3 environment|env|shell ~1 variable*|vars|var|environment',
+    weight: 25,
+    message: 'parameter asks for every environment variable (an environment dump)',
+    facet: 'sink',
+  },
+  {
+    ruleId: 'exfil-param-description',
+    pattern: 'value*|content*|contents ~4 environment|env ~1 variable*|var|vars',
+    weight: 25,
+    message: "parameter asks for an environment variable's value",
+    facet: 'sink',
+  },
+  {
+    ruleId: 'exfil-param-description',
+    pattern:
+      'content*|contents|value*|output|dump|all|every ~4 process+env|os+environ|printenv|environ|getenv|env+command',
+    weight: 25,
+    message: "parameter asks for the process environment's values",
+    facet: 'sink',
+  },
+  {
+    ruleId: 'exfil-param-description',
+    pattern:
+      "append*|add|attach|include*|put ~5 user's|user|users|conversation*|chat ~3 last|latest|original|current|full|entire|previous|message*|prompt*|query|question*|request|input|history",
+    weight: 25,
+    message: "parameter carries the user's message or the conversation",
+    facet: 'sink',
+  },
+];
+/** Secret facets that accompany an environment dump (the values are secrets). */
+const ENV_SECRET = compileSpecs([
+  {
+    ruleId: 'secret-request',
+    pattern:
+      'every|all|each|any ~3 key|keys|token|tokens|secret|secrets|password*|credential*|environment|env|value*',
+    weight: 12,
+    message: 'asks for every key, token or secret',
+    facet: 'secret',
+  },
+]);
+const DESCRIPTIONS = compileSpecs([...DESCRIPTION_SPECS, ...ENV_SPECS]);
 
 const PASS_VERBS = new Set(
-  'pass put include add send provide insert place store write embed attach append fill require requires need needs expect expects supply set give'.split(
+  'pass paste copy dump put include add send provide insert place store write embed attach append fill require requires need needs expect expects supply set give'.split(
     ' ',
   ),
 );
 const CONTENTISH = new Set(
-  'content contents text data output result history conversation messages key keys token tokens password passwords credentials config configuration everything information'.split(
+  'content contents text data output result history conversation messages key keys token tokens password passwords credentials config configuration everything information name address phone birth location contacts'.split(
     ' ',
   ),
 );
@@ -166,6 +211,7 @@ function smugglingHits(input: RuleInput, params: readonly Param[]): RuleHit[] {
         const t = tokens[j];
         if (t === undefined || t.kind === 'stop') break;
         if (CONTENTISH.has(t.text) || t.kind === 'path') object = true;
+        if (t.kind === 'path' && isSensitivePath(t.text)) secret = true;
         if (secretPhrase(tokens, j) > 0 || t.text.startsWith('conversation')) secret = true;
         if (PASS_VERBS.has(t.text)) verb = j;
       }
@@ -237,6 +283,10 @@ export const exfilParameter: DefinitionRule = (input) => {
     }
   }
   const paramProse = input.strings.filter((s) => s.role === 'prose' && isUnderParam(s.pointer));
-  hits.push(...phraseHits(DESCRIPTIONS, paramProse), ...smugglingHits(input, params));
+  const described = phraseHits(DESCRIPTIONS, paramProse);
+  hits.push(...described, ...smugglingHits(input, params));
+  if (described.some((h) => h.message.includes('environment'))) {
+    hits.push(...phraseHits(ENV_SECRET, paramProse));
+  }
   return hits;
 };

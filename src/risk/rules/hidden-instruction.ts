@@ -14,11 +14,12 @@
 import type { DefinitionRule, DefinitionString, RuleHit } from '../rule.js';
 import { proseStrings } from '../rule.js';
 import { foldedSpan } from '../text/analyzed.js';
+import { analyzeText } from '../text/analyzed.js';
 import { LEAK_SPECS, OVERRIDE_SPECS, ROLE_SPECS } from './instruction-phrases.js';
-import { compileSpecs, phraseHits, type PhraseSpec } from './phrase-rule.js';
+import { compileSpecs, phraseHits, phraseMatches, type PhraseSpec } from './phrase-rule.js';
 
 const STRONG_VERBS =
-  'exfiltrat*|send|upload*|forward*|email|post|transmit*|read|copy|leak|delete|include|attach|bcc|cc|add|append|collect|share';
+  'store|save|record|log|capture|remember|keep|exfiltrat*|send|upload*|forward*|email|post|transmit*|read|copy|leak|delete|include|attach|bcc|cc|add|append|collect|share';
 
 const DIRECTIVE_SPECS: readonly PhraseSpec[] = [
   {
@@ -40,7 +41,7 @@ const DIRECTIVE_SPECS: readonly PhraseSpec[] = [
   {
     ruleId: 'model-directive',
     pattern:
-      'note|message|instruction*|attention|notice|reminder|memo ~1 to|for ~2 ai|assistant*|model|llm|agent|claude|chatgpt|gpt|chatbot|bot|ais|llms',
+      'note|message|instruction*|attention|notice|reminder|memo|tip|hint|psa ~1 to|for ~2 ai|assistant*|model|llm|agent|claude|chatgpt|gpt|chatbot|bot|ais|llms',
     weight: 12,
     message: 'contains a note addressed to the AI',
     facet: 'directive',
@@ -78,12 +79,53 @@ const DIRECTIVE_SPECS: readonly PhraseSpec[] = [
   },
   {
     ruleId: 'model-directive',
+    pattern:
+      'after|before|when|once|upon ~2 reading|loading|opening|fetching|accessing|viewing|answering|responding|replying ~3 this|the|any|every|each ~2 resource|document|file|prompt|question|request|message ~6 call|invoke|run|execute|use|send',
+    weight: 15,
+    message: 'triggers a tool call on reading a resource or before answering',
+    facet: 'directive',
+  },
+  {
+    ruleId: 'destructive-call',
+    pattern: 'call|invoke|run|execute|trigger|schedule|use ~3 $destructive',
+    weight: 20,
+    message: 'tells the model to call a tool that destroys data or moves money',
+    facet: 'directive',
+  },
+  {
+    ruleId: 'obfuscated-command',
+    pattern:
+      'base64|b64|xxd|openssl ~3 d|decode|base64 ~4 sh|bash|zsh|python|python3|eval|exec|iex',
+    weight: 35,
+    message: 'decodes hidden text and pipes it to a shell',
+    facet: 'hidden',
+  },
+  {
+    ruleId: 'obfuscated-command',
+    pattern: 'curl|wget|iwr ~4 $url ~2 sh|bash|zsh|python|python3|iex',
+    weight: 20,
+    message: 'pipes a downloaded script to a shell',
+  },
+  {
+    ruleId: 'model-directive',
     pattern: 'decode|deobfuscate|decrypt|unscramble ~6 follow|execute|run|obey|perform|carry+out',
     weight: 20,
     message: 'asks the model to decode and follow hidden text',
     facet: 'directive',
   },
 ];
+
+/** In resources (data, not tools): any instruction to call a destructive tool. */
+const RESOURCE_PHRASES = compileSpecs([
+  {
+    ruleId: 'resource-directive',
+    pattern:
+      'call|invoke|run|execute|trigger|use ~3 delete*|drop*|remove*|destroy*|wipe*|purge*|erase*|truncate*|rm|reset*|revoke*|transfer*|force+push',
+    weight: 30,
+    message: 'a resource tells the model to call a destructive tool',
+    facet: 'directive',
+  },
+]);
 
 const PHRASES = compileSpecs([...OVERRIDE_SPECS, ...ROLE_SPECS, ...LEAK_SPECS, ...DIRECTIVE_SPECS]);
 
@@ -122,6 +164,21 @@ const DIRECTIVE_TAGS = new Set([
 
 const MAX_TAG = 40;
 
+/** Words that make a hidden comment a directive rather than a developer's note. */
+const COMMENT_DIRECTIVES = compileSpecs([
+  {
+    ruleId: 'model-directive',
+    pattern:
+      'assistant|ai|agent|model|llm|ignore|instead|always|never|must|pay|send|transfer|forward|call|route|redirect|use|do+not',
+    weight: 15,
+    message: 'directive',
+  },
+]);
+
+function commentDirects(body: string): boolean {
+  return phraseMatches(COMMENT_DIRECTIVES, analyzeText(body)).length > 0;
+}
+
 function isTagChar(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x7c || c === 0x2d;
 }
@@ -134,14 +191,25 @@ function tagHits(s: DefinitionString): RuleHit[] {
       const close = text.indexOf('-->', i + 4);
       const end = close < 0 ? text.length : close + 3;
       if (end - i > 12) {
+        const span = foldedSpan(s.text, i, end);
         hits.push({
           ruleId: 'directive-block',
           weight: 15,
           message: 'an HTML comment hides text from rendered views',
           pointer: s.pointer,
-          span: foldedSpan(s.text, i, end),
+          span,
           facet: 'hidden',
         });
+        if (commentDirects(text.slice(i + 4, end))) {
+          hits.push({
+            ruleId: 'model-directive',
+            weight: 15,
+            message: 'an HTML comment carries a directive to the model',
+            pointer: s.pointer,
+            span,
+            facet: 'directive',
+          });
+        }
       }
       continue;
     }
@@ -206,5 +274,10 @@ function tagHits(s: DefinitionString): RuleHit[] {
 /** The `hidden-instruction` family over a definition's prose. */
 export const hiddenInstruction: DefinitionRule = (input) => {
   const prose = proseStrings(input);
-  return [...phraseHits(PHRASES, prose), ...prose.flatMap(tagHits)];
+  const resource = input.kind === 'resource' || input.kind === 'resourceTemplate';
+  return [
+    ...phraseHits(PHRASES, prose),
+    ...(resource ? phraseHits(RESOURCE_PHRASES, prose) : []),
+    ...prose.flatMap(tagHits),
+  ];
 };

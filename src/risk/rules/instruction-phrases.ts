@@ -4,13 +4,14 @@
  * with its weight; the words are folded (see text/fold.ts), multilingual variants included.
  */
 
+import { BEHAVIOUR_SPECS } from './behaviour-phrases.js';
 import type { PhraseSpec } from './phrase-rule.js';
 
 const OVERRIDE_VERBS = 'ignore|ignoring|disregard*|forget|forgetting|neglect';
 const OVERRIDE_QUALIFIERS =
   'previous|prior|above|earlier|preceding|former|original|initial|system|your|safety|developer|old|existing+instructions';
 const OVERRIDE_NOUNS =
-  'instruction*|prompt*|rule*|guideline*|directive*|direction*|guardrail*|restriction*|constraint*|polic*|programming|command*|context|safeguard*|training|orders|messages';
+  'guidance|instruction*|prompt*|rule*|guideline*|directive*|direction*|guardrail*|restriction*|constraint*|polic*|programming|command*|context|safeguard*|training|orders|messages';
 
 /** "Ignore previous instructions" and its relatives: rewrite what the model was told. */
 export const OVERRIDE_SPECS: readonly PhraseSpec[] = [
@@ -24,15 +25,15 @@ export const OVERRIDE_SPECS: readonly PhraseSpec[] = [
   },
   {
     ruleId: 'instruction-override',
-    pattern: `override*|bypass*|circumvent* ~3 previous|prior|above|earlier|your|safety|all ~2 ${OVERRIDE_NOUNS}`,
+    pattern: `override*|bypass*|circumvent*|supersede*|outrank* ~3 previous|prior|above|earlier|your|safety|all|any|other|the+user's ~2 ${OVERRIDE_NOUNS}`,
     weight: 45,
     message: 'tells the model to override its instructions',
     facet: 'override',
-    anchors: 'overrid|bypass|circumvent',
+    anchors: 'overrid|bypass|circumvent|supersed|outrank',
   },
   {
     ruleId: 'instruction-override',
-    pattern: `${OVERRIDE_VERBS} ~2 everything|anything ~3 above|before|previous|earlier|told|said|instructed|prior`,
+    pattern: `${OVERRIDE_VERBS} ~2 everything|anything|what|whatever ~3 above|before|previous|earlier|told|said|instructed|prior`,
     weight: 45,
     message: 'tells the model to forget what it was told',
     facet: 'override',
@@ -56,11 +57,28 @@ export const OVERRIDE_SPECS: readonly PhraseSpec[] = [
     facet: 'override',
     anchors: 'safety|moderation|ethical|ethics',
   },
+  {
+    ruleId: 'instruction-override',
+    pattern: `${OVERRIDE_VERBS} ~3 ${OVERRIDE_NOUNS} ~2 you|that+you ~2 given|told|trained|taught|programmed|received|got`,
+    weight: 45,
+    message: 'tells the model to ignore the instructions it was given',
+    facet: 'override',
+    anchors: 'ignor|disregard|forget|neglect',
+  },
+  {
+    ruleId: 'instruction-override',
+    pattern:
+      'answer|respond|reply|act|operate|behave ~3 without|no ~2 safety|moderation|ethical|content ~1 filter*|filtering|guideline*|restriction*',
+    weight: 35,
+    message: 'tells the model to answer without its safety rules',
+    facet: 'override',
+    anchors: 'safety|content filter|moderation|ethical',
+  },
   // Spanish, Portuguese, Italian, French, German, Russian, Chinese, Japanese.
   {
     ruleId: 'instruction-override',
     pattern:
-      'ignora|ignore|ignorez|ignorar|olvida|oublie|oubliez|dimentica|esqueca ~3 instrucciones|instrucoes|istruzioni|instructions|indicaciones|consignes|regras|reglas|regole ~2 anteriores|previas|precedentes|precedenti|anteriori|previous',
+      'ignora|ignore|ignorez|ignorar|olvida|oublie|oubliez|dimentica|esqueca ~3 instrucciones|instrucoes|istruzioni|instructions|indicaciones|consignes|regras|reglas|regole ~2 anteriores|previas|precedentes|precedenti|anteriori|previous|sistema|systeme|system',
     weight: 45,
     message: 'tells the model to ignore its previous instructions',
     facet: 'override',
@@ -146,52 +164,7 @@ export const ROLE_SPECS: readonly PhraseSpec[] = [
     facet: 'override',
     anchors: 'from now on',
   },
-  {
-    ruleId: 'role-override',
-    pattern:
-      'from+now+on|from+this+point|going+forward|henceforth|a+partir+de+ahora|a+partir+de+agora|desormais|a+partir+de+maintenant|d+ora+in+poi|von+nun+an|ab+jetzt|ab+sofort ~4 every|each|all|always|en+cada|em+cada|chaque|ogni|jede|jeder|jedem|toda|todas|cada ~3 reply|replies|response*|answer*|message*|output|respuesta*|resposta*|reponse*|risposta*|antwort*',
-    weight: 30,
-    message: 'changes how the model answers from now on (persistent behaviour change)',
-    facet: 'override',
-    anchors:
-      'from now on|from this point|going forward|henceforth|a partir de|desormais|ora in poi|von nun an|ab jetzt|ab sofort',
-  },
-  {
-    ruleId: 'role-override',
-    pattern:
-      'for|during|throughout ~1 the ~1 rest|remainder|entire|whole ~2 of ~1 the|this ~1 conversation|session|chat',
-    weight: 25,
-    message: 'sets behaviour for the rest of the conversation',
-    facet: 'override',
-    anchors: 'rest of|remainder of|entire conversation|whole conversation|entire session|whole session|entire chat',
-  },
-  {
-    ruleId: 'role-override',
-    pattern:
-      "you ~1 are|'re|re ~1 not|no+longer|never ~2 bound|restricted|limited|constrained ~2 by ~3 guideline*|rule*|polic*|instruction*|restriction*|safety|ethic*",
-    weight: 45,
-    message: 'releases the model from its guidelines',
-    facet: 'override',
-    anchors: 'bound by|restricted by|limited by|constrained by',
-  },
-  {
-    ruleId: 'role-override',
-    pattern:
-      "without|never|don't|dont|do+not|no+need+to|skip ~2 ask*|asking|request*|seek*|wait*|await* ~3 confirmation*|permission*|approval*|consent",
-    weight: 25,
-    message: 'tells the model to act without asking the user for confirmation',
-    facet: 'override',
-    anchors: 'confirmation|permission|approval|consent',
-  },
-  {
-    ruleId: 'role-override',
-    pattern:
-      'user ~2 has|have ~1 already ~2 approved|authorized|authorised|consented|agreed|confirmed|granted',
-    weight: 25,
-    message: 'claims the user approved in advance',
-    facet: 'override',
-    anchors: 'already approved|already authori|already consented|already agreed|already confirmed|already granted',
-  },
+  ...BEHAVIOUR_SPECS,
 ];
 
 /** Requests to reveal the system prompt or the conversation (context capture). */
@@ -217,7 +190,7 @@ export const LEAK_SPECS: readonly PhraseSpec[] = [
   {
     ruleId: 'prompt-leak',
     pattern:
-      'with|containing|including ~2 the ~2 whole|entire|complete|full|all ~1 conversation*|chat|transcript*|dialog*|message+history|chat+history',
+      'with|containing|including|send|pass|forward|upload|post|share|copy|dump|include|attach ~3 whole|entire|complete|full|all ~1 conversation*|chat|transcript*|dialog*|message+history|chat+history',
     weight: 25,
     message: 'asks for the whole conversation to be passed on',
     facet: 'secret',

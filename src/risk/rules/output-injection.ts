@@ -11,10 +11,10 @@
  */
 
 import { type AnalyzedText, foldedSpan, tokenSpan } from '../text/analyzed.js';
-import { SEND_VERBS } from '../text/lexicon.js';
 import type { PhraseSet } from '../text/phrases.js';
 import { CONCEALMENT_SPECS } from './concealment-phrases.js';
 import { LEAK_SPECS, OVERRIDE_SPECS, ROLE_SPECS } from './instruction-phrases.js';
+import { OUTPUT_ONLY_SPECS } from './output-phrases.js';
 import { compileSpecs, isQuoted, phraseMatches, type PhraseSpec } from './phrase-rule.js';
 
 /** An output finding before evidence is attached. */
@@ -26,64 +26,27 @@ export interface OutputHit {
   readonly end: number;
 }
 
-const OUTPUT_ONLY: readonly PhraseSpec[] = [
-  {
-    ruleId: 'output-tool-directive',
-    pattern:
-      'you|assistant|ai|agent|model|llm ~2 must|should|need|needs|have+to|shall|are+required ~2 now|immediately|also|first|next ~2 call|invoke|use|run|execute|send|forward|email|upload|post|read|fetch|open|delete|transfer|visit|navigate',
-    weight: 30,
-    message: 'tells the model to take an action now',
-    anchors:
-      'must now|should now|must immediately|should immediately|must also|should also|must first|should first|must next|should next|need to now|needs to now|have to now|has to now|need to immediately|are required to',
-  },
-  {
-    ruleId: 'output-tool-directive',
-    pattern: 'now|immediately ~1 call|invoke|run|execute|use ~2 the|this ~3 tool|function',
-    weight: 25,
-    message: 'tells the model to call a tool',
-    anchors:
-      'now call|now invoke|now run|now execute|now use|immediately call|immediately invoke|immediately run|immediately execute|immediately use',
-  },
-  {
-    ruleId: 'output-tool-directive',
-    pattern: 'call|invoke|run|execute|use ~3 tool|function ~1 now|immediately',
-    weight: 25,
-    message: 'tells the model to call a tool',
-    anchors: 'tool now|function now|tool immediately|function immediately',
-  },
-  {
-    ruleId: 'output-tool-directive',
-    pattern: `${SEND_VERBS} ~6 $secret|conversation*|chat+history|creds|credentials ~6 to|at ~2 $sink`,
-    weight: 35,
-    message: 'asks for secrets or the conversation to be sent out',
-    anchors:
-      'password|passwd|passphrase|credential|creds|api key|api_key|apikey|access token|access_token|auth token|bearer token|github token|session token|secret key|secret keys|mnemonic|cvv|cvc|ssn|id_rsa|private key|ssh key|seed phrase|recovery phrase|conversation|chat history|keychain|cookie',
-  },
-  {
-    ruleId: 'output-tool-directive',
-    pattern: 'exfiltrat*',
-    weight: 35,
-    message: 'asks for data to be exfiltrated',
-    anchors: 'exfiltrat',
-  },
-  {
-    ruleId: 'output-credential-request',
-    pattern:
-      'enter|provide|input|type|share|submit|paste|supply|give|confirm|send|verify ~4 $critical',
-    weight: 35,
-    message: 'solicits a high-value secret (seed phrase, private key, card code)',
-    anchors:
-      'seed phrase|seed words|recovery phrase|recovery words|recovery code|mnemonic|private key|cvv|cvc|ssn|social security|card number|credit card|card cvv|card pin|pin code|pin number|wallet|bank account|bank credentials|bank login|secret phrase',
-  },
-  {
-    ruleId: 'output-credential-request',
-    pattern: 'ask|prompt|request ~3 user|them|customer|human ~4 $secret',
-    weight: 25,
-    message: 'asks the user for a secret',
-    anchors:
-      'password|passwd|passphrase|credential|creds|api key|api_key|apikey|access token|access_token|auth token|bearer token|github token|session token|secret key|secret keys|mnemonic|cvv|cvc|ssn|id_rsa|private key|ssh key|seed phrase|recovery phrase|conversation|chat history|keychain|cookie',
-  },
-];
+/** Words that cite a phrase instead of directing it at the model ("phrases such as …"). */
+const CITING = new Set(
+  'such like e.g eg example examples phrase phrases payload payloads string strings says saying wording quoted'.split(
+    ' ',
+  ),
+);
+const CITABLE = new Set([
+  'output-instruction-override',
+  'output-role-override',
+  'output-prompt-leak',
+]);
+
+/** Whether the match starting at token `first` is cited: a citing word just before it. */
+function isCited(text: AnalyzedText, first: number): boolean {
+  for (let j = first - 1; j >= Math.max(0, first - 10); j--) {
+    const t = text.tokens[j];
+    if (t === undefined || t.kind === 'stop') return false;
+    if (CITING.has(t.text)) return true;
+  }
+  return false;
+}
 
 const RULE_IDS: Readonly<Record<string, string>> = {
   'instruction-override': 'output-instruction-override',
@@ -98,7 +61,7 @@ export const OUTPUT_SPECS: readonly PhraseSpec[] = [
   ...ROLE_SPECS,
   ...LEAK_SPECS.filter((s) => s.weight >= 20),
   ...CONCEALMENT_SPECS.filter((s) => s.weight >= 30),
-  ...OUTPUT_ONLY,
+  ...OUTPUT_ONLY_SPECS,
 ].map((s) => ({ ...s, ruleId: RULE_IDS[s.ruleId] ?? s.ruleId }));
 
 const PHRASES: PhraseSet<PhraseSpec> = compileSpecs(OUTPUT_SPECS);
@@ -128,6 +91,19 @@ const ROLE_MARKERS = [
   '<system_prompt>',
   '<important>',
   '<instructions>',
+  '<|start_header_id|>system',
+  '<|eot_id|>',
+  '<start_of_turn>',
+  '[/inst]',
+  '### instruction',
+  '### assistant',
+  '### human',
+  '[assistant]',
+  '[instructions',
+  '[instruction for',
+  '[note to the model',
+  '[note to the ai',
+  '[ai instructions',
 ];
 
 /** Phrase and markup hits in one analyzed output text. */
@@ -138,6 +114,7 @@ export function injectionHits(text: AnalyzedText): OutputHit[] {
       const before = [text.tokens[m.first - 1], text.tokens[m.first - 2], text.tokens[m.first - 3]];
       if (before.some((t) => t !== undefined && NEGATIONS.has(t.text))) continue;
     }
+    if (CITABLE.has(m.spec.ruleId) && isCited(text, m.first)) continue;
     const span = tokenSpan(text, m.first, m.last);
     const quoted = isQuoted(text.original, span.start, span.end);
     hits.push({

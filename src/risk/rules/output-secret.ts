@@ -182,6 +182,38 @@ function isValueChar(c: number): boolean {
   );
 }
 
+function isIdentStart(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x24;
+}
+
+/**
+ * Whether an assigned value is code naming where a secret lives rather than the secret: a dotted
+ * member path (`process.env.OPENAI_API_KEY`, `settings.API_KEY`, `os.environ[`), or an
+ * environment variable name (`AWS_SECRET_ACCESS_KEY`: capitals, digits and underscores).
+ */
+export function isCodeReference(value: string): boolean {
+  let dots = 0;
+  let lower = false;
+  let segmentStart = true;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (segmentStart) {
+      if (!isIdentStart(c)) return false;
+      segmentStart = false;
+    } else if (c === 0x2e) {
+      dots++;
+      segmentStart = true;
+    } else if ((c === 0x5b || c === 0x28) && i === value.length - 1) {
+      return dots > 0;
+    } else if (!(isIdentStart(c) || (c >= 0x30 && c <= 0x39))) {
+      return false;
+    }
+    if (c >= 0x61 && c <= 0x7a) lower = true;
+  }
+  if (segmentStart) return false;
+  return dots > 0 || (!lower && value.includes('_'));
+}
+
 /** `password = "…"`, `"api_key": "…"`, `token: …` with a random-looking value. */
 const assignment: Verifier = (text, at) => {
   let i = at;
@@ -206,7 +238,7 @@ const assignment: Verifier = (text, at) => {
   if (text.charCodeAt(i) === 0x22 || text.charCodeAt(i) === 0x27) i++;
   const n = runLength(text, i, isValueChar, 256);
   const value = text.slice(i, i + n);
-  if (!looksRandom(value)) return undefined;
+  if (!looksRandom(value) || isCodeReference(value)) return undefined;
   return {
     start: at,
     end: i + n,

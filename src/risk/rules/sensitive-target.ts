@@ -63,9 +63,27 @@ export const SENSITIVE_PATHS: readonly PathAnchor[] = [
   { keyword: 'secrets.json', weight: 10, label: 'a secrets file' },
   { keyword: 'secrets.yaml', weight: 10, label: 'a secrets file' },
   { keyword: 'private.key', weight: 10, label: 'a private key file' },
+  { keyword: 'login data', weight: 25, label: "a browser's saved passwords (Login Data)" },
+  { keyword: 'cookies.sqlite', weight: 25, label: "Firefox's cookie store" },
+  { keyword: 'logins.json', weight: 25, label: "Firefox's saved passwords" },
+  { keyword: 'key4.db', weight: 25, label: "Firefox's key database" },
+  { keyword: 'keychains/', weight: 25, label: 'the macOS keychains' },
+  { keyword: 'keychain-db', weight: 25, label: 'the macOS keychain' },
+  { keyword: '.bitcoin', weight: 25, label: 'a Bitcoin wallet folder' },
+  { keyword: '.ethereum', weight: 25, label: 'an Ethereum keystore folder' },
+  { keyword: '.electrum', weight: 25, label: 'an Electrum wallet folder' },
+  { keyword: 'user data/default', weight: 20, label: 'a Chromium browser profile' },
+  { keyword: '.config/google-chrome', weight: 20, label: 'a Chrome browser profile' },
+  { keyword: 'application support/google/chrome', weight: 20, label: 'a Chrome browser profile' },
+  { keyword: '.mozilla/firefox', weight: 20, label: 'a Firefox browser profile' },
 ];
 
 const PATHS = createAutomaton(SENSITIVE_PATHS.map((p) => p.keyword));
+
+/** Whether a folded path token names a well-known secret location. */
+export function isSensitivePath(folded: string): boolean {
+  return findKeywords(PATHS, folded, 4).length > 0;
+}
 
 function isAlnum(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
@@ -122,15 +140,62 @@ const SPECS: readonly PhraseSpec[] = [
   },
 ];
 
-const PHRASES = compileSpecs(SPECS);
+const BROWSER_STORES: readonly PhraseSpec[] = [
+  {
+    ruleId: 'sensitive-path',
+    pattern:
+      "chrome|chrome's|chromium|browser|browser's|browsers|firefox|edge|brave|safari|opera|vivaldi ~6 cookies|login+data|local+state|saved+passwords|keychain|keychains|web+data",
+    weight: 25,
+    message: "refers to a browser's cookie, password or key store",
+    facet: 'secret',
+  },
+];
+
+const PRIVATE_DATA: readonly PhraseSpec[] = [
+  {
+    ruleId: 'secret-request',
+    pattern: `${READ_VERBS}|${SEND_VERBS} ~4 private|confidential ~1 repositor*|repo|repos|document*|files|emails|messages|notes|data|conversations`,
+    weight: 15,
+    message: 'asks to collect or send private data',
+    facet: 'secret',
+  },
+  {
+    ruleId: 'secret-request',
+    pattern:
+      'post|publish|share|send|leak|paste|upload ~2 their|them|its|the ~1 names|contents|content|list|data|text ~4 public|publicly|gist|pastebin',
+    weight: 12,
+    message: 'asks to publish something publicly',
+    facet: 'sink',
+  },
+];
+
+const PHRASES = compileSpecs([...SPECS, ...BROWSER_STORES, ...PRIVATE_DATA]);
+
+/** Next to a sensitive path: its contents sent to a URL or e-mail address. */
+const SENDS_OUT = compileSpecs([
+  {
+    ruleId: 'secret-request',
+    pattern: `${SEND_VERBS}|sent|include*|attach*|pass ~10 to|at|into ~2 $sink`,
+    weight: 15,
+    message: 'sends a sensitive file to a destination',
+    facet: 'sink',
+  },
+  {
+    ruleId: 'secret-request',
+    pattern: 'curl|wget|scp|nc|netcat|ncat|rsync ~8 $url',
+    weight: 15,
+    message: 'sends a sensitive file to a URL with a shell command',
+    facet: 'sink',
+  },
+]);
 
 /** The `sensitive-target` family over a definition's prose. */
 export const sensitiveTarget: DefinitionRule = (input) => {
   const prose = proseStrings(input);
   const hits: RuleHit[] = phraseHits(PHRASES, prose);
+  const seen = new Set<number>();
   for (const s of prose) {
     const text = s.text.folded.text;
-    const seen = new Set<number>();
     for (const hit of findKeywords(PATHS, text, 64)) {
       const anchor = SENSITIVE_PATHS[hit.keyword];
       if (anchor === undefined || seen.has(hit.keyword)) continue;
@@ -146,6 +211,17 @@ export const sensitiveTarget: DefinitionRule = (input) => {
         facet: 'secret',
       });
     }
+  }
+  if (hits.some((h) => h.ruleId === 'sensitive-path')) {
+    const withPath = new Set(
+      hits.filter((h) => h.ruleId === 'sensitive-path').map((h) => h.pointer),
+    );
+    hits.push(
+      ...phraseHits(
+        SENDS_OUT,
+        prose.filter((s) => withPath.has(s.pointer)),
+      ),
+    );
   }
   return hits;
 };

@@ -21,7 +21,7 @@ import { classifyHost, hostOf } from './url-hosts.js';
 const SPECS: readonly PhraseSpec[] = [
   {
     ruleId: 'send-to-destination',
-    pattern: `${SEND_VERBS} ~12 to|at|via|towards|onto|into|using|through ~2 $sink`,
+    pattern: `${SEND_VERBS} ~12 to|at|via|towards|onto|into|using|through ~4 $sink`,
     weight: 15,
     message: 'asks for data to be sent to an outside address',
     facet: 'sink',

@@ -155,12 +155,41 @@ export const destination: TokenClass = (tokens: readonly Token[], index: number)
   return digits >= 8 ? k - index : 0;
 };
 
+const DESTRUCTIVE_PREFIXES = [
+  'delete',
+  'drop',
+  'remove',
+  'destroy',
+  'wipe',
+  'purge',
+  'erase',
+  'truncate',
+  'format',
+  'reset',
+  'transfer',
+  'send_money',
+  'send_funds',
+  'pay',
+  'withdraw',
+  'revoke',
+  'force_push',
+  'rm_',
+];
+
+/** `$destructive`: a tool identifier that destroys data or moves money (`delete_repository`). */
+export const destructiveIdentifier: TokenClass = (tokens: readonly Token[], index: number) => {
+  const token = tokens[index];
+  if (token?.kind !== 'word' || !token.text.includes('_')) return 0;
+  return DESTRUCTIVE_PREFIXES.some((p) => token.text.startsWith(p)) ? 1 : 0;
+};
+
 /** The token classes every rule may use. */
 export const TOKEN_CLASSES: Readonly<Record<string, TokenClass>> = {
   $secret: secretPhrase,
   $critical: criticalSecret,
   $ident: identifier,
   $dest: destination,
+  $destructive: destructiveIdentifier,
 };
 
 /** Verbs of moving data somewhere else. */

@@ -10,7 +10,8 @@
  * a word of CJK characters matches one token per character.
  *
  * Matching is greedy and never backtracks: at each token, each pattern whose first slot matches
- * there is tried once, each later slot is looked for in a window of at most N+1 tokens. The work is
+ * there is tried once (within a slot, multi-token and class alternatives are tried before one-word
+ * alternatives, which are looked up in a set), each later slot is looked for in a window of at most N+1 tokens. The work is
  * O(tokens × patterns-starting-there × slots × gap), linear in the text.
  */
 
@@ -27,7 +28,10 @@ type Matcher =
   | { kind: 'class'; fn: TokenClass };
 
 interface Slot {
+  /** Alternatives other than one plain word, tried in order (longer matches first). */
   readonly alternatives: readonly (readonly Matcher[])[];
+  /** Alternatives that are one plain word, looked up at once. */
+  readonly words: ReadonlySet<string>;
   readonly gap: number;
 }
 
@@ -104,7 +108,14 @@ function compileOne<T extends { pattern: string }>(
       gap = Number(raw.slice(1));
       continue;
     }
-    slots.push({ alternatives: raw.split('|').map((a) => compileMatchers(a, classes)), gap });
+    const words = new Set<string>();
+    const alternatives: Matcher[][] = [];
+    for (const alternative of raw.split('|').map((a) => compileMatchers(a, classes))) {
+      const only = alternative[0];
+      if (alternative.length === 1 && only?.kind === 'exact') words.add(only.word);
+      else alternatives.push(alternative);
+    }
+    slots.push({ alternatives, words, gap });
     gap = 0;
   }
   if (slots.length === 0) throw new Error(`empty pattern: ${spec.pattern}`);
@@ -123,6 +134,10 @@ export function compilePhrases<T extends { pattern: string }>(
     const compiled = compileOne(spec, classes);
     const firsts = new Set<string>();
     let needsOther = false;
+    for (const word of compiled.slots[0]?.words ?? []) {
+      if (!firsts.has(word)) byWord.set(word, [...(byWord.get(word) ?? []), compiled]);
+      firsts.add(word);
+    }
     for (const alternative of compiled.slots[0]?.alternatives ?? []) {
       const m = alternative[0];
       if (m?.kind === 'exact') {
@@ -156,6 +171,8 @@ function matcherLength(m: Matcher, tokens: readonly Token[], index: number): num
 }
 
 function slotLength(slot: Slot, tokens: readonly Token[], index: number): number {
+  const token = tokens[index];
+  if (token === undefined) return 0;
   for (const alternative of slot.alternatives) {
     let at = index;
     let ok = true;
@@ -169,7 +186,7 @@ function slotLength(slot: Slot, tokens: readonly Token[], index: number): number
     }
     if (ok) return at - index;
   }
-  return 0;
+  return token.kind === 'word' && slot.words.has(token.text) ? 1 : 0;
 }
 
 function matchFrom<T>(compiled: Compiled<T>, tokens: readonly Token[], start: number): number {
