@@ -312,7 +312,7 @@ describe('holdfast run in front of a server, under faults and attacks', () => {
         c.client.listTools(undefined, { cacheMode: 'bypass', timeout: 15_000 }),
       );
       expect(error.message).toMatch(/^holdfast: .*(cursor|pagination)/i);
-      expect(c.stderr()).toMatch(/SURFACE_CURSOR_LOOP/);
+      await c.waitForStderr(/SURFACE_CURSOR_LOOP/);
       expectDenied(await call(c, 'search_notes', { query: 'x' }));
       await expectAlive(c);
     });

@@ -69,4 +69,3 @@ export async function anomaliesCommand(
     await store.close();
   }
 }
-
