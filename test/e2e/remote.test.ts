@@ -4,27 +4,14 @@
  */
 import { Client } from '@modelcontextprotocol/client';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { verifies } from '../requirements.js';
-import type { RunningEverything } from '../support/everything-http.js';
-import { startEverything } from '../support/everything-http.js';
+import { useEverythingServers } from '../support/everything-http.js';
 import { connectThroughHoldfast, createTempHome, runCliJson } from '../support/holdfast.js';
 import { statusOf } from '../support/review.js';
 
-let streamable: RunningEverything;
-let sse: RunningEverything;
-
-beforeAll(async () => {
-  [streamable, sse] = await Promise.all([
-    startEverything('streamableHttp'),
-    startEverything('sse'),
-  ]);
-});
-
-afterAll(async () => {
-  await Promise.all([streamable[Symbol.asyncDispose](), sse[Symbol.asyncDispose]()]);
-});
+const everything = useEverythingServers();
 
 /** A stdio command line that makes `holdfast run` talk to `url` (no upstream process of ours). */
 function remote(
@@ -36,15 +23,15 @@ function remote(
 
 describe('holdfast run --url', () => {
   it.each([
-    ['Streamable HTTP', () => `http://127.0.0.1:${streamable.port}/mcp`, 'streamable-http'],
-    ['legacy SSE through the auto fallback', () => `http://127.0.0.1:${sse.port}/sse`, 'auto'],
+    ['Streamable HTTP', () => `http://127.0.0.1:${everything.streamable()}/mcp`, 'streamable-http'],
+    ['legacy SSE through the auto fallback', () => `http://127.0.0.1:${everything.sse()}/sse`, 'auto'],
   ])(
     verifies('relay:remote', 'relays %s like a direct connection and pins the server'),
     async (_label, url, transport) => {
       using home = createTempHome();
       const direct = new Client({ name: 'direct', version: '1.0.0' });
       await direct.connect(
-        new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${streamable.port}/mcp`)),
+        new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${everything.streamable()}/mcp`)),
       );
       const directTools = (await direct.listTools(undefined, { cacheMode: 'bypass' })).tools
         .map((t) => t.name)

@@ -9,11 +9,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { createTempDir, filesystemServer, memoryServer } from '../support/compare.js';
-import type { RunningEverything } from '../support/everything-http.js';
-import { startEverything } from '../support/everything-http.js';
+import { useEverythingServers } from '../support/everything-http.js';
 import { createTempHome, HOLDFAST_BIN } from '../support/holdfast.js';
 import { processState } from '../support/raw-client.js';
 import { POISON } from '../support/rugpull/payloads.js';
@@ -166,23 +165,11 @@ describe('holdfast scan -- CMD', () => {
 });
 
 describe('holdfast scan --url', () => {
-  let streamable: RunningEverything;
-  let sse: RunningEverything;
-
-  beforeAll(async () => {
-    [streamable, sse] = await Promise.all([
-      startEverything('streamableHttp'),
-      startEverything('sse'),
-    ]);
-  });
-
-  afterAll(async () => {
-    await Promise.all([streamable[Symbol.asyncDispose](), sse[Symbol.asyncDispose]()]);
-  });
+  const everything = useEverythingServers();
 
   it.each([
-    ['Streamable HTTP', () => `http://127.0.0.1:${streamable.port}/mcp`],
-    ['legacy SSE through the auto fallback', () => `http://127.0.0.1:${sse.port}/sse`],
+    ['Streamable HTTP', () => `http://127.0.0.1:${everything.streamable()}/mcp`],
+    ['legacy SSE through the auto fallback', () => `http://127.0.0.1:${everything.sse()}/sse`],
   ])('scans a remote server over %s', (_label, url) => {
     const { code, report, stderr } = scanJson(['--fail-on', 'none', '--url', url()]);
     expect(stderr).toBe('holdfast: scanning 127.0.0.1…\n');

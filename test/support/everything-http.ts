@@ -8,6 +8,8 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 
+import { afterAll, beforeAll } from 'vitest';
+
 const PRELOAD = `import net from 'node:net';
 const listen = net.Server.prototype.listen;
 net.Server.prototype.listen = function (...args) {
@@ -53,4 +55,33 @@ export async function startEverything(mode: 'sse' | 'streamableHttp'): Promise<R
   }
   await stop();
   throw new Error(`server-everything ${mode} exited before listening`);
+}
+
+/** The ports of the two server-everything processes {@link useEverythingServers} runs. */
+export interface EverythingPorts {
+  streamable: () => number;
+  sse: () => number;
+}
+
+/**
+ * Starts server-everything in Streamable HTTP mode and in legacy SSE mode once for the calling
+ * test file (`beforeAll`), and stops both after it (`afterAll`).
+ */
+export function useEverythingServers(): EverythingPorts {
+  let streamable: RunningEverything | undefined;
+  let sse: RunningEverything | undefined;
+  beforeAll(async () => {
+    [streamable, sse] = await Promise.all([
+      startEverything('streamableHttp'),
+      startEverything('sse'),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([streamable?.[Symbol.asyncDispose](), sse?.[Symbol.asyncDispose]()]);
+  });
+  const portOf = (running: RunningEverything | undefined): number => {
+    if (running === undefined) throw new Error('server-everything is not running');
+    return running.port;
+  };
+  return { streamable: () => portOf(streamable), sse: () => portOf(sse) };
 }
