@@ -24,14 +24,20 @@ function remote(
 describe('holdfast run --url', () => {
   it.each([
     ['Streamable HTTP', () => `http://127.0.0.1:${everything.streamable()}/mcp`, 'streamable-http'],
-    ['legacy SSE through the auto fallback', () => `http://127.0.0.1:${everything.sse()}/sse`, 'auto'],
+    [
+      'legacy SSE through the auto fallback',
+      () => `http://127.0.0.1:${everything.sse()}/sse`,
+      'auto',
+    ],
   ])(
     verifies('relay:remote', 'relays %s like a direct connection and pins the server'),
     async (_label, url, transport) => {
       using home = createTempHome();
       const direct = new Client({ name: 'direct', version: '1.0.0' });
       await direct.connect(
-        new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${everything.streamable()}/mcp`)),
+        new StreamableHTTPClientTransport(
+          new URL(`http://127.0.0.1:${everything.streamable()}/mcp`),
+        ),
       );
       const directTools = (await direct.listTools(undefined, { cacheMode: 'bypass' })).tools
         .map((t) => t.name)
