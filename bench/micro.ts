@@ -26,9 +26,9 @@ import { median } from './stats.js';
 /** The tool corpus beside the repository, one JSON tool per line. */
 export const TOOLS_CORPUS = join(
   REPO_ROOT,
-  '..',
-  'shared',
-  'data',
+  'test',
+  'fixtures',
+  'shared-data',
   'livemcpbench-tools',
   'tools.flat.jsonl',
 );

@@ -1,6 +1,6 @@
 /**
  * Loads the labelled corpora the risk engine is measured on (docs/detection.md): the shared
- * attack/benign frames (../shared/data, beside the project root), the dev, held-out and
+ * attack/benign frames (test/fixtures/shared-data, copied from ../shared/data), the dev, held-out and
  * held-out-2 fixtures and the captured reference servers (test/fixtures/risk/). Shared by
  * scripts/detection.ts and test/risk/detection.test.ts, so the doc and the test count the same
  * cases. held-out-2 is loaded as its own corpus and kept out of the union the targets are
@@ -80,7 +80,7 @@ export function isUnionCorpus(corpus: string): boolean {
 
 /** Where the corpora live. */
 export interface CorpusPaths {
-  /** The shared data folder (`../shared/data` from the project root). */
+  /** The shared data, copied with its READMEs and licences into test/fixtures/shared-data/. */
   shared: string;
   /** test/fixtures/risk/ */
   fixtures: string;
@@ -88,7 +88,7 @@ export interface CorpusPaths {
 
 /** The default locations, resolved from this file (not from the working directory). */
 export const DEFAULT_CORPUS_PATHS: CorpusPaths = {
-  shared: fileURLToPath(new URL('../../shared/data/', import.meta.url)),
+  shared: fileURLToPath(new URL('../test/fixtures/shared-data/', import.meta.url)),
   fixtures: fileURLToPath(new URL('../test/fixtures/risk/', import.meta.url)),
 };
 
@@ -279,7 +279,9 @@ function loadCaptured(dir: string, out: DetectionCorpus): void {
 /** Loads every corpus. Throws when the shared data folder is missing (the numbers would lie). */
 export function loadDetectionCorpus(paths: CorpusPaths = DEFAULT_CORPUS_PATHS): DetectionCorpus {
   if (!existsSync(join(paths.shared, 'mcpm-guard-fixtures'))) {
-    throw new Error(`shared data not found at ${paths.shared} (expected ../shared/data)`);
+    throw new Error(
+      `shared data not found at ${paths.shared} (expected test/fixtures/shared-data)`,
+    );
   }
   const out: DetectionCorpus = { definitions: [], outputs: [], skipped: [] };
   loadMcptoxFrames(paths.shared, 'attack', 'attacks', out);

@@ -19,7 +19,7 @@ import {
 } from './index.js';
 import type { Band, ScannableSurface } from './types.js';
 
-const SHARED = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
+const SHARED = fileURLToPath(new URL('../../test/fixtures/shared-data/', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/risk/', import.meta.url));
 const MCPTOX = join(SHARED, 'mcpm-guard-fixtures/mcptox');
 
