@@ -22,6 +22,7 @@ import { createId } from '../shared/ids.js';
 import type { Anomaly, AnomalyAction, BehaviorStore, PinStore } from '../store/ports.js';
 import type { JsonObject } from '../surface/types.js';
 import { toAnomalyEvent } from './audit-events.js';
+import { describeError } from './describe-error.js';
 
 /** The behaviour settings from the configuration. */
 export interface BehaviorOptions {
@@ -162,6 +163,36 @@ export class BehaviorMonitor {
     return false;
   }
 
+  /**
+   * Checks a tool's result (observed by `observe`) and says what the client gets instead: the
+   * withheld tool result, or undefined to relay the result as received. Any fault — in `observe`,
+   * the check, the store — withholds (I3).
+   */
+  async withheldResult(
+    tool: string,
+    observe: () => Promise<CheckedResult>,
+  ): Promise<JsonObject | undefined> {
+    const { name, log } = this.#options;
+    try {
+      const verdict = await this.check(await observe());
+      if (verdict.action === 'relay' || verdict.action === 'alert') return undefined;
+      // The kinds that withheld it (an alert raised on the same result is listed by id only).
+      const withholding = verdict.anomalies.filter((a) => a.action !== 'alert');
+      const kinds = [...new Set(withholding.map((a) => a.kind))];
+      const ids = verdict.anomalies.map((a) => a.id);
+      return toWithheldToolResult(
+        `the result of tool "${tool}" was withheld: ${kinds.join(', ')} (${ids.join(', ')}). A human can review it with: holdfast anomalies ${name}`,
+        { code: 'RESULT_WITHHELD', anomalies: ids, kinds },
+      );
+    } catch (error) {
+      log(`result withheld (fail closed): ${describeError(error)}`);
+      return toWithheldToolResult(
+        `holdfast could not check the result of tool "${tool}", so it was withheld`,
+        { code: 'BEHAVIOR_CHECK_FAILED' },
+      );
+    }
+  }
+
   /** Writes back every profile with unsaved calls (at session close). */
   async flush(): Promise<void> {
     for (const [tool, cached] of this.#profiles) {
@@ -240,4 +271,13 @@ export class BehaviorMonitor {
         : quarantine(current, `anomaly:${kind}`, { name, now: clock.now() }),
     );
   }
+}
+
+/** The tool result a client gets instead of a withheld one (DESIGN §8). */
+function toWithheldToolResult(message: string, meta: JsonObject): JsonObject {
+  return {
+    content: [{ type: 'text', text: `holdfast withheld: ${message}` }],
+    isError: true,
+    _meta: { 'holdfast/withheld': meta },
+  };
 }

@@ -77,15 +77,6 @@ const LIST_CHANGED: Readonly<Record<string, Section[]>> = {
   'notifications/resources/list_changed': ['resources', 'resourceTemplates'],
 };
 
-/** The tool result a client gets instead of a withheld one (DESIGN §8). */
-function toWithheldToolResult(message: string, meta: JsonObject): JsonObject {
-  return {
-    content: [{ type: 'text', text: `holdfast withheld: ${message}` }],
-    isError: true,
-    _meta: { 'holdfast/withheld': meta },
-  };
-}
-
 /** The scan context of the server item, which names no tools. */
 const NO_CONTEXT = (server: string): ScanContext => ({ server, otherTools: new Map() });
 
@@ -511,45 +502,24 @@ export class GatewaySession {
     }
   }
 
-  /**
-   * Checks a tool's result against its behaviour (DESIGN §8). Returns the tool result the client
-   * gets instead when the result is withheld, or undefined to relay it. A fault withholds (I3).
-   */
+  /** The tool result the client gets instead of this one, or undefined to relay it (DESIGN §8). */
   async #checkBehavior(
     tool: string,
     forwarded: Forwarded,
     m: Extract<Classified, { kind: 'response' | 'error' }>,
     message: JSONRPCMessage,
   ): Promise<JsonObject | undefined> {
-    try {
+    return this.#monitor.withheldResult(tool, async () => {
       const record = await this.#tracker.currentRecord();
-      const definition = record?.baseline?.surface.tools[tool];
-      const outputSchema = definition?.['outputSchema'];
-      const result = m.kind === 'response' ? m.result : undefined;
-      const verdict = await this.#monitor.check({
+      const outputSchema = record?.baseline?.surface.tools[tool]?.['outputSchema'];
+      return {
         tool,
-        result,
+        result: m.kind === 'response' ? m.result : undefined,
         durationMs: performance.now() - forwarded.startedAt,
         bytes: this.#options.messageBytes?.(message) ?? Buffer.byteLength(JSON.stringify(message)),
         outputSchema: isJsonObject(outputSchema) ? outputSchema : undefined,
-      });
-      if (verdict.action === 'relay' || verdict.action === 'alert') return undefined;
-      // The kinds that withheld it (an alert raised on the same result is listed by id only).
-      const kinds = [
-        ...new Set(verdict.anomalies.filter((a) => a.action !== 'alert').map((a) => a.kind)),
-      ];
-      const ids = verdict.anomalies.map((a) => a.id);
-      return toWithheldToolResult(
-        `the result of tool "${tool}" was withheld: ${kinds.join(', ')} (${ids.join(', ')}). A human can review it with: holdfast anomalies ${this.#options.name}`,
-        { code: 'RESULT_WITHHELD', anomalies: ids, kinds },
-      );
-    } catch (error) {
-      this.#options.log(`result withheld (fail closed): ${describeError(error)}`);
-      return toWithheldToolResult(
-        `holdfast could not check the result of tool "${tool}", so it was withheld`,
-        { code: 'BEHAVIOR_CHECK_FAILED' },
-      );
-    }
+      };
+    });
   }
 
   #context(m: { id: RequestId; method: string }): RequestContext {
