@@ -118,17 +118,12 @@ export class BehaviorMonitor {
    * Checks one result, records its anomalies and applies their actions.
    * @throws on any fault (a scanner or store error): the caller withholds the result.
    */
-  async check(checked: CheckedResult): Promise<Verdict> {
+  async #check(checked: CheckedResult): Promise<Verdict> {
     const { settings } = this.#options;
     const cached = await this.#profile(checked.tool);
     const outcome = checkResult(
       cached.profile,
-      {
-        result: checked.result,
-        durationMs: checked.durationMs,
-        bytes: checked.bytes,
-        outputSchema: checked.outputSchema,
-      },
+      checked,
       settings,
       this.#options.scanner ?? scanOutputText,
     );
@@ -164,17 +159,14 @@ export class BehaviorMonitor {
   }
 
   /**
-   * Checks a tool's result (observed by `observe`) and says what the client gets instead: the
-   * withheld tool result, or undefined to relay the result as received. Any fault — in `observe`,
-   * the check, the store — withholds (I3).
+   * Checks a tool's result and says what the client gets instead: the withheld tool result, or
+   * undefined to relay the result as received. Any fault — the check, the store — withholds (I3).
    */
-  async withheldResult(
-    tool: string,
-    observe: () => Promise<CheckedResult>,
-  ): Promise<JsonObject | undefined> {
+  async withheldResult(checked: CheckedResult): Promise<JsonObject | undefined> {
     const { name, log } = this.#options;
+    const { tool } = checked;
     try {
-      const verdict = await this.check(await observe());
+      const verdict = await this.#check(checked);
       if (verdict.action === 'relay' || verdict.action === 'alert') return undefined;
       // The kinds that withheld it (an alert raised on the same result is listed by id only).
       const withholding = verdict.anomalies.filter((a) => a.action !== 'alert');

@@ -64,6 +64,8 @@ interface Forwarded {
   isCancelled?: boolean;
   /** The tool a `tools/call` named: its results are checked against the tool's behaviour. */
   tool?: string;
+  /** That tool's approved outputSchema when the call was decided, if it declares one. */
+  outputSchema?: JsonObject;
 }
 
 /** The list method of each section, answered by the gateway itself. */
@@ -454,13 +456,16 @@ export class GatewaySession {
     message: JSONRPCMessage,
     decision: number | undefined,
   ): Promise<void> {
+    const forwarded: Forwarded = { method: m.method, decision, startedAt: performance.now() };
     const tool = m.method === 'tools/call' ? m.params['name'] : undefined;
-    this.#clientRequests.set(m.id, {
-      method: m.method,
-      decision,
-      startedAt: performance.now(),
-      ...(typeof tool === 'string' ? { tool } : {}),
-    });
+    if (typeof tool === 'string') {
+      forwarded.tool = tool;
+      // The definition the gate just approved the call under (its record, no second store read).
+      const tools = this.#tracker.record?.baseline?.surface.tools ?? {};
+      const schema = Object.hasOwn(tools, tool) ? tools[tool]?.['outputSchema'] : undefined;
+      if (isJsonObject(schema)) forwarded.outputSchema = schema;
+    }
+    this.#clientRequests.set(m.id, forwarded);
     await this.#sendUpstream(message);
   }
 
@@ -509,16 +514,12 @@ export class GatewaySession {
     m: Extract<Classified, { kind: 'response' | 'error' }>,
     message: JSONRPCMessage,
   ): Promise<JsonObject | undefined> {
-    return this.#monitor.withheldResult(tool, async () => {
-      const record = await this.#tracker.currentRecord();
-      const outputSchema = record?.baseline?.surface.tools[tool]?.['outputSchema'];
-      return {
-        tool,
-        result: m.kind === 'response' ? m.result : undefined,
-        durationMs: performance.now() - forwarded.startedAt,
-        bytes: this.#options.messageBytes?.(message) ?? Buffer.byteLength(JSON.stringify(message)),
-        outputSchema: isJsonObject(outputSchema) ? outputSchema : undefined,
-      };
+    return this.#monitor.withheldResult({
+      tool,
+      result: m.kind === 'response' ? m.result : undefined,
+      durationMs: performance.now() - forwarded.startedAt,
+      bytes: this.#options.messageBytes?.(message) ?? Buffer.byteLength(JSON.stringify(message)),
+      outputSchema: forwarded.outputSchema,
     });
   }
 

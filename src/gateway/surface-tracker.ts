@@ -52,6 +52,14 @@ export class SurfaceTracker {
     this.#request = request;
   }
 
+  /**
+   * The record as last read by `currentRecord` (or written by a probe), without reading the store:
+   * for what was settled when a request was decided, such as the approved definition it ran under.
+   */
+  get record(): ServerRecord | undefined {
+    return this.#record;
+  }
+
   /** The latest observation this session recorded, if any. */
   get observation(): Observation | undefined {
     return this.#observation;

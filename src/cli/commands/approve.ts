@@ -39,7 +39,11 @@ export async function approveCommand(
     );
     return EXIT.USAGE;
   }
-  if (options.tool !== undefined) return approveTool(name, options.tool, options, deps);
+  // `--tool T --digest D`: a human releases one tool's quarantine or block, naming the tool's
+  // definition digest they reviewed (I6); refused (exit 3) when the tool changed since.
+  if (options.tool !== undefined) {
+    return setToolMode(name, options.tool, 'allow', options.digest, options, deps);
+  }
   const store = openStore(options, deps.env);
   const actor = cliActor(deps.env);
   try {
@@ -96,19 +100,6 @@ export async function approveCommand(
   } finally {
     await store.close();
   }
-}
-
-/**
- * `holdfast approve NAME --tool T --digest D`: a human releases one tool's quarantine or block,
- * naming the definition digest they reviewed (I6); refused (exit 3) when the tool changed since.
- */
-async function approveTool(
-  name: string,
-  tool: string,
-  options: ApproveOptions,
-  deps: CliDeps,
-): Promise<number> {
-  return setToolMode(name, tool, 'allow', options.digest, options, deps);
 }
 
 async function setToolMode(
