@@ -172,7 +172,8 @@ export function verifyCallback(request: CallbackRequest): CallbackVerdict {
   if (timestamp === undefined || !TIMESTAMP_PATTERN.test(timestamp)) {
     return refuse(401, 'missing or malformed timestamp');
   }
-  if (Math.abs(Math.floor(now / 1000) - Number(timestamp)) > replayWindowS) {
+  // Negated so that a `now` that is not a number (NaN) refuses rather than passes (I3).
+  if (!(Math.abs(Math.floor(now / 1000) - Number(timestamp)) <= replayWindowS)) {
     return refuse(401, 'timestamp outside the replay window');
   }
   if (nonce === undefined || !NONCE_PATTERN.test(nonce)) {

@@ -66,9 +66,34 @@ export function createHold(input: HoldInput, clock: Clock, ttlMs: number): Hold 
   return hold;
 }
 
-/** Whether `hold` has reached its expiry at `at` (whatever its state). */
+/**
+ * Whether `hold` has reached its expiry at `at` (whatever its state). A time that is not a number
+ * (NaN) counts as expired: a broken clock must never keep a hold approvable (I3).
+ */
 export function isExpired(hold: Hold, at: number): boolean {
-  return at >= hold.expiresAt;
+  return !(at < hold.expiresAt);
+}
+
+/**
+ * Whether `hold` carries exactly `resolution` (state, who and when): the caller's own
+ * compare-and-set won, rather than an earlier resolution or an expiry.
+ */
+export function isResolvedAs(hold: Hold, resolution: HoldResolution): boolean {
+  return (
+    hold.state === resolution.state &&
+    hold.resolvedBy === resolution.by &&
+    hold.resolvedAt === resolution.at
+  );
+}
+
+/**
+ * Checks a use of a callback nonce a store is asked to record (`HoldStore.useNonce`).
+ * @throws RangeError for an empty nonce or times that are not safe integers.
+ */
+export function assertNonceUse(nonce: string, at: number, forgetBefore: number): void {
+  if (nonce === '' || !Number.isSafeInteger(at) || !Number.isSafeInteger(forgetBefore)) {
+    throw new RangeError('a nonce needs a value and integer times');
+  }
 }
 
 /**

@@ -22,6 +22,7 @@ export {
 export type { HoldInput } from './hold.js';
 export {
   assertNewHold,
+  assertNonceUse,
   createHold,
   DEFAULT_HOLD_TTL_MS,
   expire,
@@ -29,6 +30,7 @@ export {
   HOLD_STATES,
   isExpired,
   isHold,
+  isResolvedAs,
   MAX_HOLD_TTL_MS,
   resolve,
 } from './hold.js';

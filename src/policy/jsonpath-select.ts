@@ -1,7 +1,7 @@
 /**
  * Node selection for parsed JSONPath queries (RFC 9535 §2.3–§2.5, the subset in jsonpath.ts).
  *
- * Two walks with identical order and visit counting (walkVisits, walkValues):
+ * One walk (`walk`), over nodes with locations or over bare values:
  * - `selectNodes` returns nodes with their locations (for `sanitize` and `policy test`);
  * - `isAnySelected` only asks whether some selected value passes a test, without building
  *   locations (the evaluator's hot path; a singular query is a direct lookup).
@@ -67,28 +67,29 @@ function pushSelected(
 
 const WILDCARD: JsonPathSelector = { kind: 'wildcard' };
 
-/** Selected nodes with parent links (for locations), or undefined past `maxVisits`. */
-function walkVisits(path: JsonPath, root: JsonValue, maxVisits: number): Visit[] | undefined {
-  let current: Visit[] = [{ value: root, parent: null, key: '$' }];
+/**
+ * The nodes `path` selects from `root`, or undefined past `maxVisits`. `children` lists the
+ * children of a node that a selector selects, in order; both walks share this loop, so their
+ * order and visit counting are the same.
+ */
+function walk<N>(
+  path: JsonPath,
+  root: N,
+  maxVisits: number,
+  children: (selector: JsonPathSelector, node: N) => N[],
+): N[] | undefined {
+  let current: N[] = [root];
   let visits = 1;
-  const values: JsonValue[] = [];
-  const keys: (string | number)[] = [];
-  /** The children of `parent` that `selector` selects, as visits. */
-  const children = (selector: JsonPathSelector, parent: Visit): Visit[] => {
-    values.length = 0;
-    keys.length = 0;
-    pushSelected(selector, parent.value, values, keys);
-    return keys.map((key, i) => ({ value: values[i] as JsonValue, parent, key }));
-  };
   for (const segment of path.segments) {
-    const next: Visit[] = [];
+    const next: N[] = [];
     for (const input of current) {
       if (!segment.isDescendant) {
-        next.push(...children(segment.selector, input));
+        // A loop, not push(...): a wide array would overflow the argument limit.
+        for (const selected of children(segment.selector, input)) next.push(selected);
         continue;
       }
       // Pre-order walk of `input` and its descendants (RFC 9535 §2.5.2.2), explicit stack.
-      const stack: Visit[] = [input];
+      const stack: N[] = [input];
       for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
         for (const selected of children(segment.selector, node)) next.push(selected);
         const below = children(WILDCARD, node);
@@ -104,33 +105,24 @@ function walkVisits(path: JsonPath, root: JsonValue, maxVisits: number): Visit[]
   return current;
 }
 
-/** Selected values only (same order and counting as walkVisits), or undefined past `maxVisits`. */
+/** Selected nodes with parent links (for locations), or undefined past `maxVisits`. */
+function walkVisits(path: JsonPath, root: JsonValue, maxVisits: number): Visit[] | undefined {
+  const rootVisit: Visit = { value: root, parent: null, key: '$' };
+  return walk(path, rootVisit, maxVisits, (selector, parent) => {
+    const values: JsonValue[] = [];
+    const keys: (string | number)[] = [];
+    pushSelected(selector, parent.value, values, keys);
+    return keys.map((key, i) => ({ value: values[i] as JsonValue, parent, key }));
+  });
+}
+
+/** Selected values only (no locations), or undefined past `maxVisits`. */
 function walkValues(path: JsonPath, root: JsonValue, maxVisits: number): JsonValue[] | undefined {
-  let current: JsonValue[] = [root];
-  let visits = 1;
-  for (const segment of path.segments) {
-    const next: JsonValue[] = [];
-    for (const input of current) {
-      if (!segment.isDescendant) {
-        pushSelected(segment.selector, input, next);
-        continue;
-      }
-      const stack: JsonValue[] = [input];
-      const below: JsonValue[] = [];
-      for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-        pushSelected(segment.selector, node, next);
-        below.length = 0;
-        pushSelected(WILDCARD, node, below);
-        visits += below.length;
-        if (visits > maxVisits) return undefined;
-        for (const child of below.reverse()) stack.push(child);
-      }
-    }
-    visits += next.length;
-    if (visits > maxVisits) return undefined;
-    current = next;
-  }
-  return current;
+  return walk(path, root, maxVisits, (selector, node) => {
+    const values: JsonValue[] = [];
+    pushSelected(selector, node, values);
+    return values;
+  });
 }
 
 /**

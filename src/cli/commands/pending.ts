@@ -1,4 +1,4 @@
-import { HOLD_ID_PATTERN, isExpired } from '../../approvals/index.js';
+import { HOLD_ID_PATTERN, isExpired, isResolvedAs } from '../../approvals/index.js';
 import type { Hold } from '../../store/index.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
 import {
@@ -35,7 +35,7 @@ export interface HoldSummary {
 }
 
 /** Summarizes a hold for `--json`, with times as ISO 8601 and seconds relative to `now`. */
-export function toHoldSummary(hold: Hold, now: number): HoldSummary {
+function toHoldSummary(hold: Hold, now: number): HoldSummary {
   return {
     id: hold.id,
     server: hold.server,
@@ -115,16 +115,12 @@ export async function resolveCommand(
   try {
     const by = cliActor(deps.env);
     const at = deps.clock.now();
+    const resolution = { state, by, at } as const;
     const before = await store.getHold(id);
     if (before === undefined) return notFound(id, deps);
-    const hold =
-      before.state === 'pending' ? await store.resolveHold(id, { state, by, at }) : before;
+    const hold = before.state === 'pending' ? await store.resolveHold(id, resolution) : before;
     if (hold === undefined) return notFound(id, deps);
-    const isResolved =
-      before.state === 'pending' &&
-      hold.state === state &&
-      hold.resolvedBy === by &&
-      hold.resolvedAt === at;
+    const isResolved = before.state === 'pending' && isResolvedAs(hold, resolution);
     if (before.state === 'pending') await signDecisionCheckpoint(store, options, deps);
     if (options.json === true) {
       writeJson(deps, {

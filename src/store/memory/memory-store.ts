@@ -1,5 +1,6 @@
 import {
   assertNewHold,
+  assertNonceUse,
   expire,
   resolve,
   toHoldEvent,
@@ -233,9 +234,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
     useNonce(nonce, at, forgetBefore) {
       return settle(() => {
-        if (nonce === '' || !Number.isSafeInteger(at) || !Number.isSafeInteger(forgetBefore)) {
-          throw new RangeError('a nonce needs a value and integer times');
-        }
+        assertNonceUse(nonce, at, forgetBefore);
         for (const [seen, usedAt] of nonces) if (usedAt < forgetBefore) nonces.delete(seen);
         if (nonces.has(nonce)) return false;
         nonces.set(nonce, at);

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 
 import {
   assertNewHold,
+  assertNonceUse,
   expire,
   isHold,
   resolve,
@@ -166,8 +167,10 @@ export function createSqliteHolds(
     },
     useNonce(nonce, at, forgetBefore) {
       return settle('nonce', () => {
-        if (nonce === '' || !Number.isSafeInteger(at) || !Number.isSafeInteger(forgetBefore)) {
-          throw new CallerError(new RangeError('a nonce needs a value and integer times'));
+        try {
+          assertNonceUse(nonce, at, forgetBefore);
+        } catch (error) {
+          throw new CallerError(error);
         }
         return nonceTx.immediate(nonce, at, forgetBefore);
       });

@@ -19,6 +19,7 @@ import type { CallbackSecret } from '../../approvals/index.js';
 import {
   assertCallbackSettings,
   DEFAULT_REPLAY_WINDOW_S,
+  isResolvedAs,
   MAX_CALLBACK_BODY_BYTES,
   verifyCallback,
 } from '../../approvals/index.js';
@@ -136,14 +137,14 @@ async function handle(
     }
     const state = decision === 'approve' ? 'approved' : 'denied';
     const by = `callback:${verdict.by}`;
-    const hold = await store.resolveHold(holdId, { state, by, at: now });
+    const resolution = { state, by, at: now } as const;
+    const hold = await store.resolveHold(holdId, resolution);
     if (hold === undefined) {
       log(`callback for unknown hold ${holdId} from ${from}`);
       send(res, 404, { error: ERRORS[404] });
       return;
     }
-    const isOurs = hold.state === state && hold.resolvedBy === by && hold.resolvedAt === now;
-    if (!isOurs) {
+    if (!isResolvedAs(hold, resolution)) {
       log(`callback for ${holdId} refused: it is already ${hold.state}`);
       send(res, 409, { id: hold.id, state: hold.state, error: 'hold is no longer pending' });
       return;
