@@ -90,6 +90,10 @@ describe('holds', () => {
       expect(expire(hold, EXPIRY)).toMatchObject({ state: 'expired', resolvedAt: EXPIRY });
       expect(() => expire(hold, 0.5)).toThrow(RangeError);
     });
+
+    it('treats a time that is not a number as expired (fails closed)', () => {
+      expect(isExpired(sampleHold(), Number.NaN)).toBe(true);
+    });
   });
 
   describe('when a value is checked as a hold', () => {
