@@ -34,8 +34,7 @@ import { countErrors, pushOutcome } from './error-window.js';
 import { BehaviorError } from './errors.js';
 import { findNovel, isOpen, learn } from './fingerprint.js';
 import { checkOutputSchema } from './output-schema.js';
-import type { LastAlerts, RunningStat, ToolProfile } from './profile.js';
-import type { OutlierBand } from './running-stat.js';
+import type { LastAlerts, ToolProfile } from './profile.js';
 import { addSample, describeBand, isOutlier } from './running-stat.js';
 import type { BehaviorSettings } from './settings.js';
 import { verifySettings } from './settings.js';
@@ -63,30 +62,11 @@ function verifyObservation(observation: ResultObservation): void {
   }
 }
 
-type StatKind = 'size' | 'latency';
-
-interface StatStep {
-  stat: RunningStat;
-  detection: Detection | undefined;
-}
-
-/** One statistical detector: report an outlier (rate-limited) or learn the value. */
-function stepStat(
-  kind: StatKind,
-  stat: RunningStat,
-  value: number,
-  band: OutlierBand,
-  isChecking: boolean,
-  isAllowed: boolean,
-): StatStep {
-  if (isChecking && isOutlier(stat, value, band)) {
-    const detection = isAllowed
-      ? toOutlierDetection(kind, value, describeBand(stat, band))
-      : undefined;
-    return { stat, detection };
-  }
-  return { stat: addSample(stat, value), detection: undefined };
-}
+/** The statistical detectors: which observation field each reads and its slack setting. */
+const STAT_DETECTORS = [
+  { kind: 'size', field: 'bytes', slack: 'sizeSlackBytes' },
+  { kind: 'latency', field: 'durationMs', slack: 'latencySlackMs' },
+] as const;
 
 /**
  * Checks one answer against `profile` and returns what deviated and the next profile.
@@ -153,34 +133,20 @@ export function checkResult(
   // Statistics of successful results; reports rate-limited per kind.
   const isAllowed = (last: number): boolean =>
     last === 0 || call - last >= settings.alertEveryCalls;
-  let { size, latency } = profile;
+  const stats = { size: profile.size, latency: profile.latency };
   const lastAlert: { -readonly [K in keyof LastAlerts]: number } = { ...profile.lastAlert };
   if (!isError) {
-    const sizeStep = stepStat(
-      'size',
-      size,
-      observation.bytes,
-      { sigmas: settings.sigmas, ratio: settings.ratio, slack: settings.sizeSlackBytes },
-      isChecking,
-      isAllowed(lastAlert.size),
-    );
-    size = sizeStep.stat;
-    if (sizeStep.detection !== undefined) {
-      detections.push(sizeStep.detection);
-      lastAlert.size = call;
-    }
-    const latencyStep = stepStat(
-      'latency',
-      latency,
-      observation.durationMs,
-      { sigmas: settings.sigmas, ratio: settings.ratio, slack: settings.latencySlackMs },
-      isChecking,
-      isAllowed(lastAlert.latency),
-    );
-    latency = latencyStep.stat;
-    if (latencyStep.detection !== undefined) {
-      detections.push(latencyStep.detection);
-      lastAlert.latency = call;
+    // Each detector reports an outlier (rate-limited) or learns the value.
+    for (const { kind, field, slack } of STAT_DETECTORS) {
+      const stat = stats[kind];
+      const value = observation[field];
+      const band = { sigmas: settings.sigmas, ratio: settings.ratio, slack: settings[slack] };
+      if (!isChecking || !isOutlier(stat, value, band)) {
+        stats[kind] = addSample(stat, value);
+      } else if (isAllowed(lastAlert[kind])) {
+        detections.push(toOutlierDetection(kind, value, describeBand(stat, band)));
+        lastAlert[kind] = call;
+      }
     }
   }
 
@@ -212,8 +178,8 @@ export function checkResult(
     learnedErrors,
     recentErrors: window.bits,
     recentCount: window.filled,
-    size,
-    latency,
+    size: stats.size,
+    latency: stats.latency,
     contentTypes,
     paths,
     hosts: knownHosts,

@@ -4,6 +4,8 @@
  * every node visited once; past any limit it stops and says which limit, so the caller can report
  * the result as too large to check instead of passing it.
  */
+import { escapePointerToken } from '../risk/strings.js';
+import { isJsonObject } from '../surface/snapshot.js';
 import type { JsonObject, JsonValue } from '../surface/types.js';
 import { toSafeText } from './safe-text.js';
 
@@ -50,16 +52,8 @@ function typeOf(value: JsonValue): JsonType {
 
 function childPath(parent: string, segment: string): string {
   if (parent.length >= MAX_PATH_CHARS) return parent;
-  const escaped =
-    segment.includes('~') || segment.includes('/')
-      ? segment.replaceAll('~', '~0').replaceAll('/', '~1')
-      : segment;
-  const path = `${parent}/${escaped}`;
+  const path = `${parent}/${escapePointerToken(segment)}`;
   return path.length > MAX_PATH_CHARS ? path.slice(0, MAX_PATH_CHARS) : path;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Walks `result` within `limits`. */
@@ -91,7 +85,7 @@ export function walkResult(result: JsonObject, limits: WalkLimits): ResultWalk {
         overLimit ??= 'nodes';
         break;
       }
-      if (!isObject(item)) {
+      if (!isJsonObject(item)) {
         contentTypes.add('?');
         continue;
       }
@@ -107,7 +101,7 @@ export function walkResult(result: JsonObject, limits: WalkLimits): ResultWalk {
       addText(item['text']);
       if (type === 'resource') {
         const resource = item['resource'];
-        if (isObject(resource)) {
+        if (isJsonObject(resource)) {
           addText(resource['uri']);
           addText(resource['text']);
         }
@@ -173,7 +167,7 @@ export function walkResult(result: JsonObject, limits: WalkLimits): ResultWalk {
           pathStack.push(itemPath);
           depths.push(depth + 1);
         }
-      } else if (isObject(value)) {
+      } else if (isJsonObject(value)) {
         const keys = Object.keys(value);
         if (keys.length === 0) continue;
         if (depth >= limits.maxDepth) {

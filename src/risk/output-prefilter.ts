@@ -13,7 +13,7 @@
  */
 
 import type { PhraseSpec } from './rules/phrase-rule.js';
-import { type Automaton, createAutomaton } from './text/automaton.js';
+import type { Automaton } from './text/automaton.js';
 import { foldText } from './text/fold.js';
 
 /** The keywords of a slot, or undefined when the slot cannot serve as a prefilter. */
@@ -222,9 +222,4 @@ function isKeywordStart(text: string, end: number, keyword: string): boolean {
     }
   }
   return i <= 0 || !isWordChar(text.charCodeAt(i - 1));
-}
-
-/** Compiles the prefilter automaton. */
-export function createPrefilter(keywords: readonly string[]): Automaton {
-  return createAutomaton(keywords);
 }

@@ -11,7 +11,7 @@
 
 import type { HiddenSpan } from '../surface/visible.js';
 import { evidenceOf } from './evidence.js';
-import { createPrefilter, prefilter, prefilterKeywords } from './output-prefilter.js';
+import { prefilter, prefilterKeywords } from './output-prefilter.js';
 import { hiddenSpanVerdict } from './rules/hidden-verdict.js';
 import { injectionHits, OUTPUT_SPECS, type OutputHit } from './rules/output-injection.js';
 import {
@@ -23,6 +23,7 @@ import {
 import { turnHits } from './rules/output-turns.js';
 import { compareFindings, MAX_FINDINGS_PER_RULE } from './score.js';
 import { type AnalyzedText, analyzeText, hiddenSpansOf } from './text/analyzed.js';
+import { createAutomaton } from './text/automaton.js';
 import { foldText } from './text/fold.js';
 import { tokenize } from './text/tokens.js';
 import type { Finding } from './types.js';
@@ -51,7 +52,7 @@ const ROLE_KEYWORDS = [
 ];
 const INJECTION_KEYWORDS = [...new Set([...prefilterKeywords(OUTPUT_SPECS), ...ROLE_KEYWORDS])];
 const SECRET_BASE = INJECTION_KEYWORDS.length;
-const AUTOMATON = createPrefilter([...INJECTION_KEYWORDS, ...SECRET_ANCHORS.map(([k]) => k)]);
+const AUTOMATON = createAutomaton([...INJECTION_KEYWORDS, ...SECRET_ANCHORS.map(([k]) => k)]);
 
 /** Most findings one output yields. */
 export const MAX_OUTPUT_FINDINGS = 32;

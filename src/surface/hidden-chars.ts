@@ -71,6 +71,34 @@ const LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
 
 export const hex = (cp: number): string => cp.toString(16).toUpperCase().padStart(4, '0');
 export const inRange = (c: number, lo: number, hi: number): boolean => c >= lo && c <= hi;
+/** Escape sequences longer than this are not parsed as one; their ESC stands alone. */
+const MAX_ESCAPE = 256;
+
+/**
+ * End (exclusive) of the ANSI escape sequence whose ESC is at `i`: a CSI (`ESC [ … final`), an OSC
+ * (`ESC ] … BEL|ESC \`) or a two-byte escape; `i + 1` when no whole sequence starts there.
+ * Bounded look-ahead, so callers stay linear.
+ */
+export function ansiEscapeEnd(text: string, i: number): number {
+  const next = text.charCodeAt(i + 1);
+  const limit = Math.min(text.length, i + MAX_ESCAPE);
+  if (next === 0x5b) {
+    let j = i + 2;
+    while (j < limit && inRange(text.charCodeAt(j), 0x30, 0x3f)) j++;
+    while (j < limit && inRange(text.charCodeAt(j), 0x20, 0x2f)) j++;
+    if (j < limit && inRange(text.charCodeAt(j), 0x40, 0x7e)) return j + 1;
+    return i + 1;
+  }
+  if (next === 0x5d) {
+    for (let j = i + 2; j < limit; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 0x07) return j + 1;
+      if (c === 0x1b && text.charCodeAt(j + 1) === 0x5c) return j + 2;
+    }
+    return i + 1;
+  }
+  return inRange(next, 0x20, 0x7e) ? i + 2 : i + 1;
+}
 export const isTag = (cp: number): boolean => inRange(cp, 0xe0000, 0xe007f);
 export const isVariationSelector = (cp: number): boolean =>
   inRange(cp, 0xfe00, 0xfe0f) || inRange(cp, 0xe0100, 0xe01ef);

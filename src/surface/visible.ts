@@ -7,6 +7,7 @@
 
 import type { HiddenKind } from './hidden-chars.js';
 import {
+  ansiEscapeEnd,
   classifySingle,
   hex,
   inRange,
@@ -31,41 +32,22 @@ export interface HiddenSpan {
 const MAX_SPACES = 20;
 /** This many line breaks in one whitespace run (five blank lines) are shown as padding. */
 const MIN_PADDING_NEWLINES = 6;
-/** Escape sequences longer than this are not parsed as one; their ESC is still marked. */
-const MAX_ESCAPE = 256;
 
 type Emit = (start: number, end: number, kind: HiddenKind, marker: string) => void;
 
-/** ESC at `i`: a CSI (`ESC [ … final`), an OSC (`ESC ] … BEL|ESC \`), or a two-byte escape. */
+/** ESC at `i`: a CSI (`ESC [ … final`), an OSC (`ESC ] … BEL|ESC \\`), or a two-byte escape. */
 function scanEscape(text: string, i: number, emit: Emit): number {
-  const next = text.charCodeAt(i + 1);
-  const limit = Math.min(text.length, i + MAX_ESCAPE);
-  if (next === 0x5b) {
-    let j = i + 2;
-    while (j < limit && inRange(text.charCodeAt(j), 0x30, 0x3f)) j++;
-    while (j < limit && inRange(text.charCodeAt(j), 0x20, 0x2f)) j++;
-    if (j < limit && inRange(text.charCodeAt(j), 0x40, 0x7e)) {
-      emit(i, j + 1, 'ansi', `⟦ESC${text.slice(i + 1, j + 1)}⟧`);
-      return j + 1;
-    }
-  } else if (next === 0x5d) {
-    for (let j = i + 2; j < limit; j++) {
-      const c = text.charCodeAt(j);
-      if (c === 0x07) {
-        emit(i, j + 1, 'ansi', `⟦ESC${toPrintableAscii(text.slice(i + 1, j))} BEL⟧`);
-        return j + 1;
-      }
-      if (c === 0x1b && text.charCodeAt(j + 1) === 0x5c) {
-        emit(i, j + 2, 'ansi', `⟦ESC${toPrintableAscii(text.slice(i + 1, j))} ESC\\⟧`);
-        return j + 2;
-      }
-    }
-  } else if (inRange(next, 0x20, 0x7e)) {
-    emit(i, i + 2, 'ansi', `⟦ESC${text.charAt(i + 1)}⟧`);
-    return i + 2;
+  const end = ansiEscapeEnd(text, i);
+  if (end === i + 1) {
+    emit(i, end, 'control', '⟦U+001B ESC⟧');
+  } else if (text.charCodeAt(i + 1) !== 0x5d) {
+    emit(i, end, 'ansi', `⟦ESC${text.slice(i + 1, end)}⟧`);
+  } else if (text.charCodeAt(end - 1) === 0x07) {
+    emit(i, end, 'ansi', `⟦ESC${toPrintableAscii(text.slice(i + 1, end - 1))} BEL⟧`);
+  } else {
+    emit(i, end, 'ansi', `⟦ESC${toPrintableAscii(text.slice(i + 1, end - 2))} ESC\\⟧`);
   }
-  emit(i, i + 1, 'control', '⟦U+001B ESC⟧');
-  return i + 1;
+  return end;
 }
 
 /** A whitespace run at `i`: long horizontal runs and many blank lines become padding markers. */

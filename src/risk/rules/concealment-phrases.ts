@@ -17,6 +17,27 @@ const ACTIONS =
 const STEALTH =
   'secretly|covertly|quietly|silently|stealthily|discreetly|invisibly|surreptitiously|unnoticed|unobtrusively';
 
+/** The user, as the subject of "… should not know". */
+const USER_SUBJECT = "user|user's|users|human";
+/** Verbs of the user finding out. */
+const KNOW = 'know|notice|aware|told|informed|find|learn|realize|suspect';
+/** Prefilter anchors of the "the user should not know" patterns: a negation, then a `KNOW` verb. */
+const KNOW_ANCHORS = ['not ', 'never ', 't ', 'to ']
+  .flatMap((lead) =>
+    [
+      'know',
+      'notice',
+      'be aware',
+      'be told',
+      'be informed',
+      'find',
+      'learn',
+      'realiz',
+      'suspect',
+    ].map((verb) => lead + verb),
+  )
+  .join('|');
+
 /** Concealment patterns. */
 export const CONCEALMENT_SPECS: readonly PhraseSpec[] = [
   {
@@ -46,23 +67,19 @@ export const CONCEALMENT_SPECS: readonly PhraseSpec[] = [
   },
   {
     ruleId: 'concealment',
-    pattern:
-      "user|user's|users|human ~3 should|must|need|needs|shall ~1 not|never ~3 know|notice|aware|told|informed|find|learn|realize|suspect",
+    pattern: `${USER_SUBJECT} ~3 should|must|need|needs|shall ~1 not|never ~3 ${KNOW}`,
     weight: 30,
     message: 'the user is meant not to know',
     facet: 'concealment',
-    anchors:
-      'not know|not notice|not be aware|not be told|not be informed|not find|not learn|not realiz|not suspect|never know|never notice|never be aware|never be told|never be informed|never find|never learn|never realiz|never suspect|t know|t notice|t be aware|t be told|t be informed|t find|t learn|t realiz|t suspect|to know|to notice|to be aware|to be told|to be informed|to find|to learn|to realiz|to suspect',
+    anchors: KNOW_ANCHORS,
   },
   {
     ruleId: 'concealment',
-    pattern:
-      "user|user's|users|human ~3 doesn't|don't|won't|shouldn't|mustn't|needn't ~3 know|notice|aware|told|informed|find|learn|realize|suspect",
+    pattern: `${USER_SUBJECT} ~3 doesn't|don't|won't|shouldn't|mustn't|needn't ~3 ${KNOW}`,
     weight: 30,
     message: 'the user is meant not to know',
     facet: 'concealment',
-    anchors:
-      'not know|not notice|not be aware|not be told|not be informed|not find|not learn|not realiz|not suspect|never know|never notice|never be aware|never be told|never be informed|never find|never learn|never realiz|never suspect|t know|t notice|t be aware|t be told|t be informed|t find|t learn|t realiz|t suspect|to know|to notice|to be aware|to be told|to be informed|to find|to learn|to realiz|to suspect',
+    anchors: KNOW_ANCHORS,
   },
   {
     ruleId: 'concealment',

@@ -10,12 +10,12 @@
  * Every id here is prefixed `output-`; a match inside quotes weighs a third.
  */
 
-import { type AnalyzedText, foldedSpan, tokenSpan } from '../text/analyzed.js';
+import { type AnalyzedText, foldedSpan } from '../text/analyzed.js';
 import type { PhraseSet } from '../text/phrases.js';
 import { CONCEALMENT_SPECS } from './concealment-phrases.js';
 import { LEAK_SPECS, OVERRIDE_SPECS, ROLE_SPECS } from './instruction-phrases.js';
 import { OUTPUT_ONLY_SPECS } from './output-phrases.js';
-import { compileSpecs, isQuoted, phraseMatches, type PhraseSpec } from './phrase-rule.js';
+import { compileSpecs, phraseMatches, type PhraseSpec, weighMatch } from './phrase-rule.js';
 
 /** An output finding before evidence is attached. */
 export interface OutputHit {
@@ -115,12 +115,11 @@ export function injectionHits(text: AnalyzedText): OutputHit[] {
       if (before.some((t) => t !== undefined && NEGATIONS.has(t.text))) continue;
     }
     if (CITABLE.has(m.spec.ruleId) && isCited(text, m.first)) continue;
-    const span = tokenSpan(text, m.first, m.last);
-    const quoted = isQuoted(text.original, span.start, span.end);
+    const { span, weight, message } = weighMatch(text, m);
     hits.push({
       ruleId: m.spec.ruleId,
-      weight: quoted ? Math.round(m.spec.weight / 3) : m.spec.weight,
-      message: quoted ? `${m.spec.message} (quoted)` : m.spec.message,
+      weight,
+      message,
       start: span.start,
       end: span.end,
     });

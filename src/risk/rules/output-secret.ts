@@ -191,7 +191,7 @@ function isIdentStart(c: number): boolean {
  * member path (`process.env.OPENAI_API_KEY`, `settings.API_KEY`, `os.environ[`), or an
  * environment variable name (`AWS_SECRET_ACCESS_KEY`: capitals, digits and underscores).
  */
-export function isCodeReference(value: string): boolean {
+function isCodeReference(value: string): boolean {
   let dots = 0;
   let lower = false;
   let segmentStart = true;

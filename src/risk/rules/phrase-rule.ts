@@ -33,7 +33,7 @@ const OPEN_QUOTES = new Set(['"', "'", '`', '“', '‘', '«', '「']);
 const CLOSE_QUOTES = new Set(['"', "'", '`', '”', '’', '»', '」']);
 
 /** Whether the original text right before `start` opens a quote closed at or after `end`. */
-export function isQuoted(text: string, start: number, end: number): boolean {
+function isQuoted(text: string, start: number, end: number): boolean {
   let i = start - 1;
   while (i >= 0 && text.charCodeAt(i) === 0x20) i--;
   if (i < 0 || !OPEN_QUOTES.has(text.charAt(i))) return false;
@@ -41,6 +41,24 @@ export function isQuoted(text: string, start: number, end: number): boolean {
     if (CLOSE_QUOTES.has(text.charAt(j))) return true;
   }
   return false;
+}
+
+/** A match's span in the original text, and its weight and message (a third when quoted). */
+export interface WeighedMatch {
+  readonly span: { start: number; end: number };
+  readonly weight: number;
+  readonly message: string;
+}
+
+/** Weighs match `m` of `text`: the span it covers, cited inside quotes or not. */
+export function weighMatch(text: AnalyzedText, m: PhraseMatch<PhraseSpec>): WeighedMatch {
+  const span = tokenSpan(text, m.first, m.last);
+  const quoted = isQuoted(text.original, span.start, span.end);
+  return {
+    span,
+    weight: quoted ? Math.round(m.spec.weight / 3) : m.spec.weight,
+    message: quoted ? `${m.spec.message} (quoted)` : m.spec.message,
+  };
 }
 
 /** Matches of `set` in one analyzed text. */
@@ -59,12 +77,11 @@ export function phraseHits(
   const hits: RuleHit[] = [];
   for (const s of strings) {
     for (const m of matchPhrases(set, s.text.tokens)) {
-      const span = tokenSpan(s.text, m.first, m.last);
-      const quoted = isQuoted(s.original, span.start, span.end);
+      const { span, weight, message } = weighMatch(s.text, m);
       hits.push({
         ruleId: m.spec.ruleId,
-        weight: quoted ? Math.round(m.spec.weight / 3) : m.spec.weight,
-        message: quoted ? `${m.spec.message} (quoted)` : m.spec.message,
+        weight,
+        message,
         pointer: s.pointer,
         span,
         ...(m.spec.facet === undefined ? {} : { facet: m.spec.facet }),

@@ -14,7 +14,14 @@
  *   accents are stripped from Latin letters; typographic quotes and dashes become ASCII.
  */
 
-import { classifySingle, isHorizontalSpace, isTag } from '../../surface/hidden-chars.js';
+import {
+  ansiEscapeEnd,
+  classifySingle,
+  inRange,
+  isHorizontalSpace,
+  isTag,
+  isVariationSelector,
+} from '../../surface/hidden-chars.js';
 import { CONFUSABLES, TYPOGRAPHIC } from './confusables.js';
 
 /** A folded string and, per folded UTF-16 unit, the original offsets it came from. */
@@ -35,16 +42,11 @@ export interface FoldedText {
   readonly nonLatin: boolean;
 }
 
-const MAX_ESCAPE = 256;
 const DECODER = new TextDecoder('utf-16le');
 const SPACE = 0x20;
 
 /** Per-code-point results that need String normalization, computed once. */
 const FOLD_CACHE = new Map<number, string>();
-
-function inRange(c: number, lo: number, hi: number): boolean {
-  return c >= lo && c <= hi;
-}
 
 /** Accent-stripped or NFKC-folded form of a non-ASCII code point (cached), or itself. */
 function slowFold(cp: number): string {
@@ -76,28 +78,6 @@ function isAsciiAlnum(s: string): boolean {
     if (!(inRange(c, 0x61, 0x7a) || inRange(c, 0x30, 0x39))) return false;
   }
   return s.length > 0;
-}
-
-/** Length of the ANSI escape sequence at `i` (ESC already seen), at least 1. */
-function escapeLength(text: string, i: number): number {
-  const next = text.charCodeAt(i + 1);
-  const limit = Math.min(text.length, i + MAX_ESCAPE);
-  if (next === 0x5b) {
-    let j = i + 2;
-    while (j < limit && inRange(text.charCodeAt(j), 0x30, 0x3f)) j++;
-    while (j < limit && inRange(text.charCodeAt(j), 0x20, 0x2f)) j++;
-    if (j < limit && inRange(text.charCodeAt(j), 0x40, 0x7e)) return j + 1 - i;
-    return 1;
-  }
-  if (next === 0x5d) {
-    for (let j = i + 2; j < limit; j++) {
-      const c = text.charCodeAt(j);
-      if (c === 0x07) return j + 1 - i;
-      if (c === 0x1b && text.charCodeAt(j + 1) === 0x5c) return j + 2 - i;
-    }
-    return 1;
-  }
-  return inRange(next, 0x20, 0x7e) ? 2 : 1;
 }
 
 function isAsciiSpace(c: number): boolean {
@@ -200,7 +180,7 @@ function foldNonAscii(cp: number, start: number, end: number, text: string): voi
   }
   const single = classifySingle(cp);
   if (single !== undefined && single[0] !== 'marker-lookalike') return;
-  if (inRange(cp, 0xfe00, 0xfe0f) || inRange(cp, 0xe0100, 0xe01ef)) return;
+  if (isVariationSelector(cp)) return;
   if (cp < 0x3000 || cp > 0xffff) emitString(slowFold(cp), start, end);
   else emit(cp, start, end);
 }
@@ -265,7 +245,7 @@ export function foldText(text: string): FoldedText {
         mayHide = true;
         changed = true;
         if (c === 0x1b) {
-          i += escapeLength(text, i);
+          i = ansiEscapeEnd(text, i);
           continue;
         }
       }

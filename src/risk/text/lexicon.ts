@@ -112,7 +112,7 @@ export const secretPhrase: TokenClass = (tokens: readonly Token[], index: number
 };
 
 /** `$critical`: a high-value secret (seed phrase, private key, card CVV…) at `index`, or 0. */
-export const criticalSecret: TokenClass = (tokens: readonly Token[], index: number): number => {
+const criticalSecret: TokenClass = (tokens: readonly Token[], index: number): number => {
   const n = secretPhrase(tokens, index);
   if (n === 0) return 0;
   return CRITICAL_SECRETS.has(tokens[index]?.text ?? '') ? n : 0;
@@ -177,7 +177,7 @@ const DESTRUCTIVE_PREFIXES = [
 ];
 
 /** `$destructive`: a tool identifier that destroys data or moves money (`delete_repository`). */
-export const destructiveIdentifier: TokenClass = (tokens: readonly Token[], index: number) => {
+const destructiveIdentifier: TokenClass = (tokens: readonly Token[], index: number) => {
   const token = tokens[index];
   if (token?.kind !== 'word' || !token.text.includes('_')) return 0;
   return DESTRUCTIVE_PREFIXES.some((p) => token.text.startsWith(p)) ? 1 : 0;

@@ -35,7 +35,7 @@ function isCjk(c: number): boolean {
 }
 
 /** Letters, digits, `_`, and non-ASCII letters (not general punctuation). */
-export function isWordUnit(c: number): boolean {
+function isWordUnit(c: number): boolean {
   if (c < 0x80) {
     return (
       (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || (c >= 0x41 && c <= 0x5a)
