@@ -4,7 +4,7 @@
  * every node visited once; past any limit it stops and says which limit, so the caller can report
  * the result as too large to check instead of passing it.
  */
-import { escapePointerToken } from '../risk/strings.js';
+import { escapePointerToken } from '../surface/json-pointer.js';
 import { isJsonObject } from '../surface/snapshot.js';
 import type { JsonObject, JsonValue } from '../surface/types.js';
 import { toSafeText } from './safe-text.js';

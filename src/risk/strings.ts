@@ -5,6 +5,7 @@
  * beyond the bounds is reported by the scanner as truncated.
  */
 
+import { escapePointerToken } from '../surface/json-pointer.js';
 import type { JsonObject, JsonValue } from '../surface/types.js';
 import { findHiddenSpans, type HiddenSpan } from '../surface/visible.js';
 import type { DefinitionString, StringRole } from './rule.js';
@@ -32,11 +33,6 @@ const META_KEYS = new Set([
 ]);
 const VALUE_KEYS = new Set(['default', 'examples', 'enum', 'const', 'example']);
 const NAME_KEYS = new Set(['name', 'uri', 'uriTemplate', 'required', 'websiteUrl']);
-
-/** Escapes one reference token (RFC 6901 §3). */
-export function escapePointerToken(token: string): string {
-  return token.replaceAll('~', '~0').replaceAll('/', '~1');
-}
 
 /** A definition string whose analysis is computed on first use (most strings need none). */
 class ScannedString implements DefinitionString {

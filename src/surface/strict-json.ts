@@ -14,6 +14,7 @@
  * A `"__proto__"` key becomes an own data property; it never changes an object's prototype.
  */
 import { SurfaceError } from '../shared/errors.js';
+import { escapePointerToken } from './json-pointer.js';
 import type { JsonObject, JsonValue } from './types.js';
 
 /** Limits for {@link parseStrictJson}. */
@@ -66,10 +67,10 @@ function pointer(containers: readonly Container[], keys: readonly string[], leaf
   for (let d = 0; d < containers.length; d++) {
     const c = containers[d];
     const token = Array.isArray(c) ? String(c.length) : (keys[d] ?? '');
-    out += `/${token.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    out += `/${escapePointerToken(token)}`;
     if (out.length > MAX_POINTER_LENGTH) break;
   }
-  out += `/${leaf.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+  out += `/${escapePointerToken(leaf)}`;
   return out.length > MAX_POINTER_LENGTH ? `${out.slice(0, MAX_POINTER_LENGTH)}…` : out;
 }
 

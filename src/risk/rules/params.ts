@@ -3,8 +3,8 @@
  * `inputSchema.properties`, or a prompt's `arguments`.
  */
 
+import { escapePointerToken } from '../../surface/json-pointer.js';
 import type { JsonObject, JsonValue } from '../../surface/types.js';
-import { escapePointerToken } from '../strings.js';
 import { foldText } from '../text/fold.js';
 import type { DefinitionKind } from '../types.js';
 
