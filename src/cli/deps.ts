@@ -155,3 +155,16 @@ function isUnsafeForTerminal(c: number): boolean {
     (c >= 0x2066 && c <= 0x2069)
   );
 }
+
+/** Writes `header` and `rows` as left-aligned columns two spaces apart (cells already safe). */
+export function writeTable(
+  deps: Pick<CliDeps, 'stdout'>,
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  for (const row of [header, ...rows]) {
+    const line = row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
+    deps.stdout.write(`${line.trimEnd()}\n`);
+  }
+}

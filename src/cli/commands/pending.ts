@@ -8,6 +8,7 @@ import {
   signDecisionCheckpoint,
   toTerminalSafe,
   writeJson,
+  writeTable,
 } from '../deps.js';
 import { reportFailure } from './approve.js';
 
@@ -81,11 +82,7 @@ export async function pendingCommand(options: GlobalOptions, deps: CliDeps): Pro
       // The rule's reason comes from the operator's policy: spaces are fine, nothing else is.
       /^[ -~]*$/.test(hold.reason) ? hold.reason : toTerminalSafe(hold.reason),
     ]);
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-    for (const row of [header, ...rows]) {
-      const line = row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
-      deps.stdout.write(`${line.trimEnd()}\n`);
-    }
+    writeTable(deps, header, rows);
     deps.stdout.write('\nResolve one with: holdfast resolve ID --approve  (or --deny)\n');
     return EXIT.OK;
   } catch (error) {

@@ -2,7 +2,7 @@ import type { ServerRecord } from '../../pinning/types.js';
 import type { Band } from '../../risk/types.js';
 import { BANDS, rank } from '../../risk/types.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
-import { EXIT, openStore, toTerminalSafe, writeJson } from '../deps.js';
+import { EXIT, openStore, toTerminalSafe, writeJson, writeTable } from '../deps.js';
 
 /** One server as `holdfast servers --json` prints it. */
 export interface ServerSummary {
@@ -82,17 +82,7 @@ export async function serversCommand(options: GlobalOptions, deps: CliDeps): Pro
       s.updatedAt,
     ]);
     const header = ['NAME', 'STATUS', 'TOOLS', 'RISK', 'APPROVED', 'OBSERVED', 'UPDATED'];
-    const widths = header.map((h, i) =>
-      Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)),
-    );
-    for (const row of [header, ...rows]) {
-      deps.stdout.write(
-        `${row
-          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-          .join('  ')
-          .trimEnd()}\n`,
-      );
-    }
+    writeTable(deps, header, rows);
     const attention = summaries.filter((s) => s.status !== 'verified');
     for (const s of attention) {
       deps.stdout.write(`\n${s.name}: ${s.reason}\n  review: holdfast diff ${s.name}\n`);
