@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { AuditError } from '../shared/errors.js';
+import { expectAuditError } from '../../test/support/audit-error.js';
 import {
   appendNodes,
   CompactRange,
@@ -33,14 +33,7 @@ const rootOf = (size: number): Buffer => ROOTS[size] ?? Buffer.alloc(0);
 
 /** Asserts that verification throws AuditError('AUDIT_BAD_PROOF'). */
 function expectRejected(fn: () => void): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(AuditError);
-  expect((caught as AuditError).code).toBe('AUDIT_BAD_PROOF');
+  expectAuditError(fn, 'AUDIT_BAD_PROOF');
 }
 
 /** A copy of `hash` with the bit at fraction `bit` ∈ [0, 1) of its length flipped. */

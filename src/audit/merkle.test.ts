@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import { verifies } from '../../test/requirements.js';
-import { AuditError } from '../shared/errors.js';
+import { expectAuditError } from '../../test/support/audit-error.js';
 import {
   appendNodes,
   CompactRange,
@@ -71,14 +71,7 @@ function count(value: unknown): number {
 }
 
 function expectBadProof(fn: () => void): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(AuditError);
-  expect((caught as AuditError).code).toBe('AUDIT_BAD_PROOF');
+  expectAuditError(fn, 'AUDIT_BAD_PROOF');
 }
 
 function runInclusion(v: Json): () => void {
@@ -370,14 +363,7 @@ describe('Merkle argument checks', () => {
 
   it('passes on a reader failure and reports a stored node of the wrong length', () => {
     expect(() => rootFromNodes(6, store.read)).toThrow('missing node');
-    let caught: unknown;
-    try {
-      rootFromNodes(2, () => Buffer.alloc(31));
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(AuditError);
-    expect((caught as AuditError).code).toBe('AUDIT_MALFORMED');
+    expectAuditError(() => rootFromNodes(2, () => Buffer.alloc(31)), 'AUDIT_MALFORMED');
   });
 
   it('returns proofs and nodes that do not alias the store or the caller', () => {

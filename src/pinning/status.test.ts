@@ -8,6 +8,7 @@ import {
   surfaceOf,
   T0,
 } from '../../test/support/surfaces.js';
+import { thrown } from '../../test/support/thrown.js';
 import { PinError } from '../shared/errors.js';
 import type { JsonObject, Surface } from '../surface/types.js';
 import { createBaseline } from './baseline.js';
@@ -55,15 +56,6 @@ function recordAt(
     reason: 'test',
     updatedAt: T0,
   };
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('applyObservation', () => {

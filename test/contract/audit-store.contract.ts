@@ -3,7 +3,7 @@
  * are stored as encoded, the stored tree answers proofs that verify, checkpoints are signed inside
  * the store's transaction and never re-signed for an unchanged tree.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { AuditEvent } from '../../src/audit/entry.js';
 import { encodeEntry } from '../../src/audit/entry.js';
@@ -16,8 +16,8 @@ import {
 } from '../../src/audit/merkle.js';
 import { AuditError } from '../../src/shared/errors.js';
 import type { CheckpointSigning, Store } from '../../src/store/index.js';
-
-export type MakeAuditStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
+import type { MakeStore } from './fresh-store.js';
+import { useFreshStore } from './fresh-store.js';
 
 function event(n: number, extra: Partial<AuditEvent> = {}): AuditEvent {
   return { at: 1_767_225_600_000 + n, server: 'notes', kind: 'call', data: { n }, ...extra };
@@ -40,17 +40,10 @@ function stubSigning(): CheckpointSigning & { calls: { size: number; previous?: 
   return Object.assign(sign, { calls });
 }
 
-export function describeAuditStoreContract(name: string, makeStore: MakeAuditStore): void {
+export function describeAuditStoreContract(name: string, makeStore: MakeStore): void {
   describe(`${name} audit store contract`, () => {
     let store: Store;
-    let cleanup: () => Promise<void>;
-
-    beforeEach(async () => {
-      ({ store, cleanup } = await makeStore());
-    });
-    afterEach(async () => {
-      await cleanup();
-    });
+    useFreshStore(makeStore, (fresh) => (store = fresh));
 
     it('starts empty, with the empty-tree root', async () => {
       const head = await store.auditHead();

@@ -4,7 +4,7 @@
  * listed oldest first through every filter, and each anomaly is in the audit log with it, in the
  * same transaction, or not stored at all.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { AuditEntry, AuditEvent } from '../../src/audit/entry.js';
 import { parseEntry } from '../../src/audit/entry.js';
@@ -13,30 +13,16 @@ import type { Anomaly, Store } from '../../src/store/index.js';
 import type { JsonObject } from '../../src/surface/types.js';
 import { anomalyEvent, anomalyId, sampleAnomaly, sampleProfile } from '../support/anomalies.js';
 import { SAMPLE_TIME } from '../support/records.js';
-
-export type MakeBehaviorStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
-
-/** The error `op` rejects with, or undefined when it resolves. */
-async function rejectionOf(op: () => Promise<unknown>): Promise<unknown> {
-  return op().then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-}
+import { rejectionOf } from '../support/thrown.js';
+import type { MakeStore } from './fresh-store.js';
+import { useFreshStore } from './fresh-store.js';
 
 const KIB = 1024;
 
-export function describeBehaviorStoreContract(name: string, makeStore: MakeBehaviorStore): void {
+export function describeBehaviorStoreContract(name: string, makeStore: MakeStore): void {
   describe(`${name} behaviour store (contract)`, () => {
     let store: Store;
-    let cleanup: () => Promise<void>;
-
-    beforeEach(async () => {
-      ({ store, cleanup } = await makeStore());
-    });
-    afterEach(async () => {
-      await cleanup();
-    });
+    useFreshStore(makeStore, (fresh) => (store = fresh));
 
     /** Every audit entry, decoded. */
     async function entries(): Promise<AuditEntry[]> {

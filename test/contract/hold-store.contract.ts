@@ -4,7 +4,7 @@
  * (compare-and-set), expiry wins over a late decision, nonces are spent once, and each creation and
  * change is in the audit log with it, in the same transaction.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { AuditEntry } from '../../src/audit/entry.js';
 import { parseEntry } from '../../src/audit/entry.js';
@@ -13,32 +13,18 @@ import type { Hold, Store } from '../../src/store/index.js';
 import { sha256Digest } from '../../src/surface/digest.js';
 import { holdId, SAMPLE_TTL_MS, sampleHold } from '../support/holds.js';
 import { SAMPLE_TIME } from '../support/records.js';
-
-export type MakeHoldStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
+import { rejectionOf } from '../support/thrown.js';
+import type { MakeStore } from './fresh-store.js';
+import { useFreshStore } from './fresh-store.js';
 
 const EXPIRY = SAMPLE_TIME + SAMPLE_TTL_MS;
 const APPROVE = { state: 'approved', by: 'cli:alice', at: SAMPLE_TIME + 1000 } as const;
 const DENY = { state: 'denied', by: 'callback:bob', at: SAMPLE_TIME + 2000 } as const;
 
-/** The error `op` rejects with, or undefined when it resolves. */
-async function rejectionOf(op: () => Promise<unknown>): Promise<unknown> {
-  return op().then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-}
-
-export function describeHoldStoreContract(name: string, makeStore: MakeHoldStore): void {
+export function describeHoldStoreContract(name: string, makeStore: MakeStore): void {
   describe(`${name} hold store (contract)`, () => {
     let store: Store;
-    let cleanup: () => Promise<void>;
-
-    beforeEach(async () => {
-      ({ store, cleanup } = await makeStore());
-    });
-    afterEach(async () => {
-      await cleanup();
-    });
+    useFreshStore(makeStore, (fresh) => (store = fresh));
 
     /** Every audit entry, decoded. */
     async function entries(): Promise<AuditEntry[]> {

@@ -1,12 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { ServerRecord } from '../../src/pinning/types.js';
 import { StoreError } from '../../src/shared/errors.js';
 import type { PinUpdate, Store } from '../../src/store/index.js';
 import { SAMPLE_TIME, sampleEvent, sampleRecord } from '../support/records.js';
-
-/** What a backend's test file hands the contract: a fresh, empty store and how to dispose of it. */
-export type MakePinStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
+import type { MakeStore } from './fresh-store.js';
+import { useFreshStore } from './fresh-store.js';
 
 /** An update that writes `record` (and `events`) whatever is stored. */
 function put(record: ServerRecord, events: PinUpdate['events'] = []): () => PinUpdate {
@@ -17,18 +16,10 @@ function put(record: ServerRecord, events: PinUpdate['events'] = []): () => PinU
  * The behaviour every {@link PinStore} backend must show (memory, SQLite, PostgreSQL). Each test
  * gets a fresh empty store from `makeStore`.
  */
-export function describePinStoreContract(name: string, makeStore: MakePinStore): void {
+export function describePinStoreContract(name: string, makeStore: MakeStore): void {
   describe(`${name} pin store (contract)`, () => {
     let store: Store;
-    let cleanup: () => Promise<void>;
-
-    beforeEach(async () => {
-      ({ store, cleanup } = await makeStore());
-    });
-
-    afterEach(async () => {
-      await cleanup();
-    });
+    useFreshStore(makeStore, (fresh) => (store = fresh));
 
     it('returns undefined for a server it has never seen', async () => {
       expect(await store.getServer('files')).toBeUndefined();

@@ -1,83 +1,26 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 
-import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { parseEntry } from '../../src/audit/entry.js';
-import { StoreError } from '../../src/shared/errors.js';
 import type { Store } from '../../src/store/index.js';
-import { defaultDbPath, openSqliteStore } from '../../src/store/index.js';
 import { anomalyEvent, anomalyId, sampleAnomaly, sampleProfile } from '../support/anomalies.js';
 import { sampleHold } from '../support/holds.js';
 import { SAMPLE_TIME } from '../support/records.js';
+import { expectStoreError, makeSqliteStore, useSqliteFile } from '../support/sqlite-file.js';
 import { describeBehaviorStoreContract } from './behavior-store.contract.js';
 
-function makeTempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'holdfast-behavior-'));
-}
-
-describeBehaviorStoreContract('SQLite', () => {
-  const dir = makeTempDir();
-  const store = openSqliteStore({ path: defaultDbPath(join(dir, 'home')) });
-  return Promise.resolve({
-    store,
-    cleanup: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  });
-});
+describeBehaviorStoreContract('SQLite', makeSqliteStore('holdfast-behavior-'));
 
 describe('SQLite behaviour store', () => {
-  let dir: string;
-  let path: string;
-  const opened: Store[] = [];
-
-  function open(): Store {
-    const store = openSqliteStore({ path });
-    opened.push(store);
-    return store;
-  }
-  async function closeAll(): Promise<void> {
-    await Promise.all(opened.splice(0).map((store) => store.close()));
-  }
-
-  /** Runs `sql` on a raw connection of its own, as an attacker or a damaged disk would. */
-  function tamper(sql: string): void {
-    const raw = new Database(path);
-    try {
-      raw.pragma('ignore_check_constraints = ON');
-      raw.exec(sql);
-    } finally {
-      raw.close();
-    }
-  }
-
-  async function expectStoreError(op: () => Promise<unknown>, code: string): Promise<void> {
-    const error = await op().then(
-      () => undefined,
-      (reason: unknown) => reason,
-    );
-    expect(error).toBeInstanceOf(StoreError);
-    expect(error).toMatchObject({ code });
-  }
+  const db = useSqliteFile('holdfast-behavior-', 'home');
+  const { open, closeAll, tamper } = db;
 
   const record = (store: Store, n: number, at = SAMPLE_TIME): Promise<number> => {
     const anomaly = sampleAnomaly({ id: anomalyId(n), at });
     return store.recordAnomaly(anomaly, anomalyEvent(anomaly));
   };
-
-  beforeEach(() => {
-    dir = makeTempDir();
-    path = defaultDbPath(join(dir, 'home'));
-  });
-
-  afterEach(async () => {
-    await closeAll();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('keeps profiles and anomalies, and their entries, when closed and reopened', async () => {
     const first = open();
@@ -111,8 +54,8 @@ describe('SQLite behaviour store', () => {
     const store = open();
     await store.putProfile('notes', 'search_notes', sampleProfile(), SAMPLE_TIME);
     await record(store, 1);
-    expect(statSync(dirname(path)).mode & 0o777).toBe(0o700);
-    for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    expect(statSync(dirname(db.path)).mode & 0o777).toBe(0o700);
+    for (const file of [db.path, `${db.path}-wal`, `${db.path}-shm`]) {
       expect(statSync(file).mode & 0o777).toBe(0o600);
     }
   });

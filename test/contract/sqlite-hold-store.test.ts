@@ -1,61 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
-import { StoreError } from '../../src/shared/errors.js';
 import type { Store } from '../../src/store/index.js';
-import { defaultDbPath, openSqliteStore } from '../../src/store/index.js';
 import { sampleHold } from '../support/holds.js';
 import { SAMPLE_TIME } from '../support/records.js';
+import { expectStoreError, useSqliteFile } from '../support/sqlite-file.js';
 
 describe('SQLite hold store', () => {
-  let dir: string;
-  let path: string;
-  const opened: Store[] = [];
+  const db = useSqliteFile('holdfast-holds-', 'home');
+  const { open, closeAll, tamper } = db;
+  /** The store that created the sample hold before the test. */
+  let first: Store;
 
-  function open(): Store {
-    const store = openSqliteStore({ path });
-    opened.push(store);
-    return store;
-  }
-
-  /** Runs `sql` on a raw connection of its own, as an attacker or a damaged disk would. */
-  function tamper(sql: string): void {
-    const raw = new Database(path);
-    try {
-      raw.pragma('ignore_check_constraints = ON');
-      raw.exec(sql);
-    } finally {
-      raw.close();
-    }
-  }
-
-  async function expectCorrupt(op: () => Promise<unknown>): Promise<void> {
-    const error = await op().then(
-      () => undefined,
-      (reason: unknown) => reason,
-    );
-    expect(error).toBeInstanceOf(StoreError);
-    expect(error).toMatchObject({ code: 'STORE_CORRUPT' });
+  function expectCorrupt(op: () => Promise<unknown>): Promise<void> {
+    return expectStoreError(op, 'STORE_CORRUPT');
   }
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'holdfast-holds-'));
-    path = defaultDbPath(join(dir, 'home'));
-    await open().createHold(sampleHold());
-  });
-
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((store) => store.close()));
-    rmSync(dir, { recursive: true, force: true });
+    first = open();
+    await first.createHold(sampleHold());
   });
 
   it('keeps holds and spent nonces when closed and reopened', async () => {
-    await opened[0]?.useNonce('nonce-aaaaaaaaaaaa', SAMPLE_TIME, 0);
-    await Promise.all(opened.splice(0).map((store) => store.close()));
+    await first.useNonce('nonce-aaaaaaaaaaaa', SAMPLE_TIME, 0);
+    await closeAll();
     const store = open();
     expect(await store.getHold(sampleHold().id)).toEqual(sampleHold());
     expect(await store.useNonce('nonce-aaaaaaaaaaaa', SAMPLE_TIME + 1, 0)).toBe(false);
@@ -79,7 +47,7 @@ describe('SQLite hold store', () => {
   });
 
   it('adds the approval tables to a database of the previous schema (migration 3)', async () => {
-    await Promise.all(opened.splice(0).map((store) => store.close()));
+    await closeAll();
     tamper(
       'DROP TABLE holds; DROP TABLE callback_nonces; DROP TABLE behavior_profiles; DROP TABLE anomalies; PRAGMA user_version = 2;',
     );
@@ -99,7 +67,7 @@ describe('SQLite hold store', () => {
     ])('reports STORE_CORRUPT for %s, and writes nothing', async (_case, set) => {
       tamper(`UPDATE holds SET ${set}`);
       const store = open();
-      const raw = new Database(path, { readonly: true });
+      const raw = new Database(db.path, { readonly: true });
       const id = String(raw.prepare('SELECT id FROM holds').pluck().get());
       raw.close();
       await expectCorrupt(() => store.getHold(id));

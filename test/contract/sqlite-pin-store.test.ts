@@ -1,96 +1,40 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
-import { AuditError, StoreError } from '../../src/shared/errors.js';
-import type { Store } from '../../src/store/index.js';
+import { AuditError } from '../../src/shared/errors.js';
 import { defaultDbPath, ensureHome, openSqliteStore } from '../../src/store/index.js';
 import { sampleEvent, sampleRecord } from '../support/records.js';
+import {
+  expectStoreError,
+  makeSqliteStore,
+  makeTempDir,
+  useSqliteFile,
+} from '../support/sqlite-file.js';
+import { errorOf } from '../support/thrown.js';
 import { describeAuditStoreContract } from './audit-store.contract.js';
 import { describeHoldStoreContract } from './hold-store.contract.js';
 import { describePinStoreContract } from './pin-store.contract.js';
 
 const STORE_INDEX = pathToFileURL(resolve(import.meta.dirname, '../../src/store/index.ts')).href;
 
-function makeTempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'holdfast-sqlite-'));
-}
+const makeStore = makeSqliteStore('holdfast-sqlite-');
 
-function makeSqliteStore(): Promise<{ store: Store; cleanup: () => Promise<void> }> {
-  const dir = makeTempDir();
-  const store = openSqliteStore({ path: defaultDbPath(join(dir, 'home')) });
-  return Promise.resolve({
-    store,
-    cleanup: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  });
-}
-
-describePinStoreContract('SQLite', makeSqliteStore);
-describeAuditStoreContract('SQLite', makeSqliteStore);
-describeHoldStoreContract('SQLite', makeSqliteStore);
-
-/** The error `op` throws or rejects with, or undefined when it succeeds. */
-async function errorOf(op: () => unknown): Promise<unknown> {
-  try {
-    await op();
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
-
-async function expectStoreError(op: () => unknown, code: StoreError['code']): Promise<void> {
-  const error = await errorOf(op);
-  expect(error).toBeInstanceOf(StoreError);
-  expect(error).toMatchObject({ code });
-}
+describePinStoreContract('SQLite', makeStore);
+describeAuditStoreContract('SQLite', makeStore);
+describeHoldStoreContract('SQLite', makeStore);
 
 function modeOf(path: string): number {
   return statSync(path).mode & 0o777;
 }
 
 describe('SQLite pin store', () => {
-  let dir: string;
-  let home: string;
-  let path: string;
-  const opened: Store[] = [];
-
-  /** Opens a store that is closed after the test. */
-  function open(): Store {
-    const store = openSqliteStore({ path });
-    opened.push(store);
-    return store;
-  }
-
-  /** Runs `sql` on a raw connection of its own, as an attacker or a damaged disk would. */
-  function tamper(sql: string): void {
-    const raw = new Database(path);
-    try {
-      raw.pragma('ignore_check_constraints = ON');
-      raw.exec(sql);
-    } finally {
-      raw.close();
-    }
-  }
-
-  beforeEach(() => {
-    dir = makeTempDir();
-    home = join(dir, 'state', 'home');
-    path = defaultDbPath(home);
-  });
-
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((store) => store.close()));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const db = useSqliteFile('holdfast-sqlite-', 'state', 'home');
+  const { open, closeAll, tamper } = db;
 
   describe('when two connections share one file', () => {
     it('each sees the writes of the other', async () => {
@@ -123,7 +67,7 @@ describe('SQLite pin store', () => {
     it('sees a write made by another process while it is open', async () => {
       const gateway = open();
       expect(await gateway.getStatus('files')).toBeUndefined();
-      const script = join(dir, 'approve.mjs');
+      const script = join(db.dir, 'approve.mjs');
       writeFileSync(
         script,
         `import { openSqliteStore } from ${JSON.stringify(STORE_INDEX)};
@@ -133,15 +77,15 @@ describe('SQLite pin store', () => {
          )}, events: [] }));
          await store.close();`,
       );
-      execFileSync(process.execPath, ['--import', 'tsx', script, path], { stdio: 'pipe' });
+      execFileSync(process.execPath, ['--import', 'tsx', script, db.path], { stdio: 'pipe' });
 
       expect(await gateway.getStatus('files')).toEqual({ status: 'quarantined', revision: 1 });
     });
   });
 
   it('moves the pin events of a 0.1 database into the audit log, in order', async () => {
-    mkdirSync(home, { recursive: true, mode: 0o700 });
-    const old = new Database(path);
+    mkdirSync(db.home, { recursive: true, mode: 0o700 });
+    const old = new Database(db.path);
     // The schema 0.1 shipped (migration 1), with two events in it.
     old.exec(`PRAGMA application_id = 1212434003;
       CREATE TABLE servers (name TEXT PRIMARY KEY NOT NULL, revision INTEGER NOT NULL,
@@ -162,7 +106,7 @@ describe('SQLite pin store', () => {
     const store = open();
     expect(await store.listEvents()).toEqual(events);
     expect((await store.auditHead()).size).toBe(2);
-    const raw = new Database(path, { readonly: true });
+    const raw = new Database(db.path, { readonly: true });
     const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
     raw.close();
     expect(tables).not.toContain('pin_events');
@@ -202,24 +146,25 @@ describe('SQLite pin store', () => {
       const store = open();
       await store.update('files', () => ({ record: sampleRecord('files'), events: [] }));
 
-      expect(modeOf(home)).toBe(0o700);
-      for (const file of [path, `${path}-wal`, `${path}-shm`]) expect(modeOf(file)).toBe(0o600);
+      expect(modeOf(db.home)).toBe(0o700);
+      for (const file of [db.path, `${db.path}-wal`, `${db.path}-shm`])
+        expect(modeOf(file)).toBe(0o600);
     });
 
     it('tightens an existing directory and database that others can read', () => {
-      mkdirSync(home, { recursive: true });
-      chmodSync(home, 0o755);
-      writeFileSync(path, '');
-      chmodSync(path, 0o644);
+      mkdirSync(db.home, { recursive: true });
+      chmodSync(db.home, 0o755);
+      writeFileSync(db.path, '');
+      chmodSync(db.path, 0o644);
 
       open();
-      expect(modeOf(home)).toBe(0o700);
-      expect(modeOf(path)).toBe(0o600);
+      expect(modeOf(db.home)).toBe(0o700);
+      expect(modeOf(db.path)).toBe(0o600);
     });
 
     it('refuses a state directory path that is a file', () => {
-      mkdirSync(dir, { recursive: true });
-      const file = join(dir, 'not-a-dir');
+      mkdirSync(db.dir, { recursive: true });
+      const file = join(db.dir, 'not-a-dir');
       writeFileSync(file, '');
       return expectStoreError(() => {
         ensureHome(file);
@@ -274,13 +219,13 @@ describe('SQLite pin store', () => {
     });
 
     it('refuses to open a file that is not a database', async () => {
-      await Promise.all(opened.splice(0).map((store) => store.close()));
-      writeFileSync(path, 'this is not an SQLite database, just some text '.repeat(100));
+      await closeAll();
+      writeFileSync(db.path, 'this is not an SQLite database, just some text '.repeat(100));
       await expectStoreError(() => open(), 'STORE_CORRUPT');
     });
 
     it('refuses to open an SQLite database that Holdfast did not create', async () => {
-      const foreign = join(dir, 'foreign.db');
+      const foreign = join(db.dir, 'foreign.db');
       const raw = new Database(foreign);
       raw.exec('CREATE TABLE notes (body TEXT)');
       raw.close();
@@ -300,7 +245,7 @@ describe('state directory', () => {
   });
 
   it('creates missing parents and leaves the directory owner-only', () => {
-    const dir = makeTempDir();
+    const dir = makeTempDir('holdfast-sqlite-');
     try {
       const home = join(dir, 'a', 'b');
       ensureHome(home);

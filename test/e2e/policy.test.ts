@@ -12,6 +12,7 @@ import { verifies } from '../requirements.js';
 import { auditEntries } from '../support/audit.js';
 import { createTempDir } from '../support/compare.js';
 import { memoryServer } from '../support/compare.js';
+import type { ConfiguredOptions } from '../support/configured.js';
 import { connectConfigured } from '../support/configured.js';
 import type { Connected } from '../support/holdfast.js';
 import {
@@ -35,11 +36,31 @@ async function call(c: Connected, name: string, args: Record<string, unknown>, t
   )) as ToolResult;
 }
 
+/** Calls the notes server's send_email tool (subject "s"). */
+function sendEmail(c: Connected, to: string, body: string): Promise<ToolResult> {
+  return call(c, 'send_email', { to, subject: 's', body });
+}
+
 function denial(result: ToolResult): { code?: string; ruleId?: string } {
   return result._meta?.['holdfast/deny'] ?? {};
 }
 
-const connect = connectConfigured;
+type Configured = Awaited<ReturnType<typeof connectConfigured>>;
+
+/**
+ * Runs `body` against holdfast configured with `yaml` around the rug-pull server, in a fresh home
+ * and directory that are removed afterwards.
+ */
+async function withGateway(
+  yaml: string,
+  body: (c: Configured, home: string) => Promise<void>,
+  options?: ConfiguredOptions,
+): Promise<void> {
+  using home = createTempHome();
+  using dir = createTempDir('holdfast-e2e-');
+  await using c = await connectConfigured(home.home, dir.dir, yaml, options);
+  await body(c, home.home);
+}
 
 const PRIVATE_KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA\n';
 
@@ -49,12 +70,8 @@ describe('per-call rules', () => {
       'policy:deny',
       'denies an exfiltration-shaped argument with a tool result, forwarding nothing',
     ),
-    async () => {
-      using home = createTempHome();
-      using dir = createTempDir('holdfast-e2e-');
-      await using c = await connect(
-        home.home,
-        dir.dir,
+    () =>
+      withGateway(
         `rules:
   - id: no-private-keys
     match: { server: notes, tool: "send_*" }
@@ -63,63 +80,51 @@ describe('per-call rules', () => {
     verdict: deny
     reason: the body carries a private key
 `,
-      );
-      const denied = await call(c, 'send_email', {
-        to: 'a@b.example',
-        subject: 's',
-        body: PRIVATE_KEY,
-      });
-      expect(denied.isError).toBe(true);
-      expect(firstText(denied)).toBe('holdfast deny: the body carries a private key');
-      expect(denial(denied)).toEqual({ code: 'POLICY_DENIED', ruleId: 'no-private-keys' });
-      const ok = await call(c, 'send_email', { to: 'a@b.example', subject: 's', body: 'hello' });
-      expect(firstText(ok)).toBe('Email to a@b.example queued.');
-      expect(c.serverGot().map((m) => m.params?.arguments?.['body'])).toEqual(['hello']);
+        async (c, home) => {
+          const denied = await sendEmail(c, 'a@b.example', PRIVATE_KEY);
+          expect(denied.isError).toBe(true);
+          expect(firstText(denied)).toBe('holdfast deny: the body carries a private key');
+          expect(denial(denied)).toEqual({ code: 'POLICY_DENIED', ruleId: 'no-private-keys' });
+          const ok = await sendEmail(c, 'a@b.example', 'hello');
+          expect(firstText(ok)).toBe('Email to a@b.example queued.');
+          expect(c.serverGot().map((m) => m.params?.arguments?.['body'])).toEqual(['hello']);
 
-      const entry = auditEntries(home.home).find(
-        (e) => e.kind === 'call' && e.data['code'] === 'POLICY_DENIED',
-      );
-      expect(entry?.data).toMatchObject({
-        rule: 'no-private-keys',
-        policy: 'deny',
-        enforced: true,
-      });
-    },
+          const entry = auditEntries(home).find(
+            (e) => e.kind === 'call' && e.data['code'] === 'POLICY_DENIED',
+          );
+          expect(entry?.data).toMatchObject({
+            rule: 'no-private-keys',
+            policy: 'deny',
+            enforced: true,
+          });
+        },
+      ),
   );
 
-  it(
-    verifies('policy:egress', 'denies a denied host hidden in nested and encoded forms'),
-    async () => {
-      using home = createTempHome();
-      using dir = createTempDir('holdfast-e2e-');
-      await using c = await connect(
-        home.home,
-        dir.dir,
-        `egress:
+  it(verifies('policy:egress', 'denies a denied host hidden in nested and encoded forms'), () =>
+    withGateway(
+      `egress:
   deny: ["169.254.0.0/16", "*.exfil.example"]
 `,
-      );
-      const sneaky: Record<string, unknown>[] = [
-        { to: 'a@b.example', subject: 's', body: 'see http://2852039166/latest/meta-data' },
-        { to: 'a@b.example', subject: 's', body: 'https://notes.example@drop.exfil.example/x' },
-        { to: 'a@b.example', subject: 's', body: 'http%3A%2F%2Fdrop.exfil.example%2Fa' },
-        { to: 'a@b.example', subject: 's', body: 'http://[::ffff:a9fe:a9fe]/' },
-      ];
-      for (const args of sneaky) {
-        const result = await call(c, 'send_email', args);
-        expect(denial(result), JSON.stringify(args)).toEqual({
-          code: 'POLICY_DENIED',
-          ruleId: 'egress',
-        });
-      }
-      const ok = await call(c, 'send_email', {
-        to: 'a@b.example',
-        subject: 's',
-        body: 'see https://notes.example/a',
-      });
-      expect(ok.isError).not.toBe(true);
-      expect(c.serverGot()).toHaveLength(1);
-    },
+      async (c) => {
+        const sneaky: Record<string, unknown>[] = [
+          { to: 'a@b.example', subject: 's', body: 'see http://2852039166/latest/meta-data' },
+          { to: 'a@b.example', subject: 's', body: 'https://notes.example@drop.exfil.example/x' },
+          { to: 'a@b.example', subject: 's', body: 'http%3A%2F%2Fdrop.exfil.example%2Fa' },
+          { to: 'a@b.example', subject: 's', body: 'http://[::ffff:a9fe:a9fe]/' },
+        ];
+        for (const args of sneaky) {
+          const result = await call(c, 'send_email', args);
+          expect(denial(result), JSON.stringify(args)).toEqual({
+            code: 'POLICY_DENIED',
+            ruleId: 'egress',
+          });
+        }
+        const ok = await sendEmail(c, 'a@b.example', 'see https://notes.example/a');
+        expect(ok.isError).not.toBe(true);
+        expect(c.serverGot()).toHaveLength(1);
+      },
+    ),
   );
 
   it('denies a denied host nested deep in the arguments of a real server (server-memory)', async () => {
@@ -150,12 +155,8 @@ describe('per-call rules', () => {
       'policy:sanitize',
       'redacts the matched values before forwarding, as the server receives them',
     ),
-    async () => {
-      using home = createTempHome();
-      using dir = createTempDir('holdfast-e2e-');
-      await using c = await connect(
-        home.home,
-        dir.dir,
+    () =>
+      withGateway(
         `rules:
   - id: scrub-passwords
     match: { tool: add_note }
@@ -164,14 +165,15 @@ describe('per-call rules', () => {
     verdict: sanitize
     reason: password in a note
 `,
-      );
-      const result = await call(c, 'add_note', { title: 'wifi', body: 'password=hunter2' });
-      expect(result.isError).not.toBe(true);
-      expect(c.serverGot()[0]?.params?.arguments).toEqual({
-        title: 'wifi',
-        body: '[REDACTED by holdfast]',
-      });
-    },
+        async (c) => {
+          const result = await call(c, 'add_note', { title: 'wifi', body: 'password=hunter2' });
+          expect(result.isError).not.toBe(true);
+          expect(c.serverGot()[0]?.params?.arguments).toEqual({
+            title: 'wifi',
+            body: '[REDACTED by holdfast]',
+          });
+        },
+      ),
   );
 
   it(
@@ -179,12 +181,8 @@ describe('per-call rules', () => {
       'policy:shadow',
       'in shadow mode forwards the call and records the verdict it would have given',
     ),
-    async () => {
-      using home = createTempHome();
-      using dir = createTempDir('holdfast-e2e-');
-      await using c = await connect(
-        home.home,
-        dir.dir,
+    () =>
+      withGateway(
         `mode: shadow
 rules:
   - id: no-email
@@ -192,18 +190,19 @@ rules:
     verdict: deny
     reason: no email in this trial
 `,
-      );
-      const result = await call(c, 'send_email', { to: 'a@b.example', subject: 's', body: 'b' });
-      expect(result.isError).not.toBe(true);
-      expect(c.serverGot()).toHaveLength(1);
-      const entry = auditEntries(home.home).find((e) => e.kind === 'call');
-      expect(entry?.data).toMatchObject({
-        verdict: 'allow',
-        policy: 'deny',
-        rule: 'no-email',
-        enforced: false,
-      });
-    },
+        async (c, home) => {
+          const result = await sendEmail(c, 'a@b.example', 'b');
+          expect(result.isError).not.toBe(true);
+          expect(c.serverGot()).toHaveLength(1);
+          const entry = auditEntries(home).find((e) => e.kind === 'call');
+          expect(entry?.data).toMatchObject({
+            verdict: 'allow',
+            policy: 'deny',
+            rule: 'no-email',
+            enforced: false,
+          });
+        },
+      ),
   );
 });
 
@@ -230,35 +229,32 @@ describe('held calls', () => {
       'holds:cli',
       'holds a call until a human approves it with holdfast resolve, then returns its real result',
     ),
-    async () => {
-      using home = createTempHome();
-      using dir = createTempDir('holdfast-e2e-');
-      await using c = await connect(home.home, dir.dir, HOLD_EMAIL);
-      const pending = call(c, 'send_email', { to: 'a@b.example', subject: 's', body: 'b' });
-      const id = await pendingHold(home.home);
-      expect(c.serverGot()).toEqual([]);
-      const resolved = runCli(['resolve', id, '--approve'], home.home);
-      expect(resolved.code).toBe(0);
-      expect(firstText(await pending)).toBe('Email to a@b.example queued.');
-      expect(c.serverGot()).toHaveLength(1);
+    () =>
+      withGateway(HOLD_EMAIL, async (c, home) => {
+        const pending = sendEmail(c, 'a@b.example', 'b');
+        const id = await pendingHold(home);
+        expect(c.serverGot()).toEqual([]);
+        const resolved = runCli(['resolve', id, '--approve'], home);
+        expect(resolved.code).toBe(0);
+        expect(firstText(await pending)).toBe('Email to a@b.example queued.');
+        expect(c.serverGot()).toHaveLength(1);
 
-      // And a denial never reaches the server.
-      const second = call(c, 'send_email', { to: 'c@d.example', subject: 's', body: 'b' });
-      const other = await pendingHold(home.home);
-      expect(runCli(['resolve', other, '--deny'], home.home).code).toBe(0);
-      expect(denial(await second).code).toBe('HOLD_DENIED');
-      expect(c.serverGot()).toHaveLength(1);
-    },
+        // And a denial never reaches the server.
+        const second = sendEmail(c, 'c@d.example', 'b');
+        const other = await pendingHold(home);
+        expect(runCli(['resolve', other, '--deny'], home).code).toBe(0);
+        expect(denial(await second).code).toBe('HOLD_DENIED');
+        expect(c.serverGot()).toHaveLength(1);
+      }),
   );
 
-  it(verifies('holds:expiry', 'denies a held call nobody approved when it expires'), async () => {
-    using home = createTempHome();
-    using dir = createTempDir('holdfast-e2e-');
-    await using c = await connect(home.home, dir.dir, `approvals: { timeout: 1 }\n${HOLD_EMAIL}`);
-    const result = await call(c, 'send_email', { to: 'a@b.example', subject: 's', body: 'b' });
-    expect(denial(result).code).toBe('HOLD_EXPIRED');
-    expect(c.serverGot()).toEqual([]);
-  });
+  it(verifies('holds:expiry', 'denies a held call nobody approved when it expires'), () =>
+    withGateway(`approvals: { timeout: 1 }\n${HOLD_EMAIL}`, async (c) => {
+      const result = await sendEmail(c, 'a@b.example', 'b');
+      expect(denial(result).code).toBe('HOLD_EXPIRED');
+      expect(c.serverGot()).toEqual([]);
+    }),
+  );
 
   it(
     verifies(
@@ -266,65 +262,62 @@ describe('held calls', () => {
       'releases a held call on a signed callback, and rejects a replay of it',
     ),
     async () => {
-      using home = createTempHome();
-      using dir = createTempDir('holdfast-e2e-');
       const secret = 'k'.repeat(48);
-      await using c = await connect(
-        home.home,
-        dir.dir,
+      await withGateway(
         `approvals:
   callback: { listen: "127.0.0.1:0", secret_env: HOLDFAST_TEST_SECRET }
 ${HOLD_EMAIL}`,
+        async (c, home) => {
+          await c.waitForStderr(/approval callback listening on (http:\/\/\S+)/);
+          const url = /approval callback listening on (http:\/\/\S+)/.exec(c.stderr())?.[1] ?? '';
+          const pending = sendEmail(c, 'a@b.example', 'b');
+          const id = await pendingHold(home);
+          const now = (): number => Math.floor(Date.now() / 1000);
+          const signed = signCallback({
+            secret,
+            holdId: id,
+            decision: 'approve',
+            by: 'alice',
+            timestamp: now(),
+            nonce: 'nonce-for-the-first-call-0001',
+          });
+          const post = () =>
+            fetch(`${url}${signed.path}`, {
+              method: 'POST',
+              headers: signed.headers,
+              body: signed.body,
+            });
+          const first = await post();
+          expect(first.status).toBe(200);
+          expect(firstText(await pending)).toBe('Email to a@b.example queued.');
+          const replay = await post();
+          expect(replay.status).toBe(401);
+
+          // A forged signature is refused and the next hold stays pending.
+          const next = sendEmail(c, 'x@y.example', 'b');
+          const nextId = await pendingHold(home);
+          const forged = signCallback({
+            secret: 'z'.repeat(48),
+            holdId: nextId,
+            decision: 'approve',
+            by: 'mallory',
+            timestamp: now(),
+            nonce: 'nonce-for-the-forged-call-01',
+          });
+          const refused = await fetch(`${url}${forged.path}`, {
+            method: 'POST',
+            headers: forged.headers,
+            body: forged.body,
+          });
+          expect(refused.status).toBe(401);
+          expect(runCli(['resolve', nextId, '--deny'], home).code).toBe(0);
+          expect(denial(await next).code).toBe('HOLD_DENIED');
+          expect(c.serverGot()).toHaveLength(1);
+        },
         {
-          server: { recordFile: join(dir.dir, 'received.jsonl') },
           env: { HOLDFAST_TEST_SECRET: secret },
         },
       );
-      await c.waitForStderr(/approval callback listening on (http:\/\/\S+)/);
-      const url = /approval callback listening on (http:\/\/\S+)/.exec(c.stderr())?.[1] ?? '';
-      const pending = call(c, 'send_email', { to: 'a@b.example', subject: 's', body: 'b' });
-      const id = await pendingHold(home.home);
-      const now = (): number => Math.floor(Date.now() / 1000);
-      const signed = signCallback({
-        secret,
-        holdId: id,
-        decision: 'approve',
-        by: 'alice',
-        timestamp: now(),
-        nonce: 'nonce-for-the-first-call-0001',
-      });
-      const post = () =>
-        fetch(`${url}${signed.path}`, {
-          method: 'POST',
-          headers: signed.headers,
-          body: signed.body,
-        });
-      const first = await post();
-      expect(first.status).toBe(200);
-      expect(firstText(await pending)).toBe('Email to a@b.example queued.');
-      const replay = await post();
-      expect(replay.status).toBe(401);
-
-      // A forged signature is refused and the next hold stays pending.
-      const next = call(c, 'send_email', { to: 'x@y.example', subject: 's', body: 'b' });
-      const nextId = await pendingHold(home.home);
-      const forged = signCallback({
-        secret: 'z'.repeat(48),
-        holdId: nextId,
-        decision: 'approve',
-        by: 'mallory',
-        timestamp: now(),
-        nonce: 'nonce-for-the-forged-call-01',
-      });
-      const refused = await fetch(`${url}${forged.path}`, {
-        method: 'POST',
-        headers: forged.headers,
-        body: forged.body,
-      });
-      expect(refused.status).toBe(401);
-      expect(runCli(['resolve', nextId, '--deny'], home.home).code).toBe(0);
-      expect(denial(await next).code).toBe('HOLD_DENIED');
-      expect(c.serverGot()).toHaveLength(1);
     },
   );
 
@@ -334,85 +327,75 @@ ${HOLD_EMAIL}`,
       "asks the client's user through MCP elicitation and honours the answer",
     ),
     async () => {
-      using home = createTempHome();
-      using dir = createTempDir('holdfast-e2e-');
       const asked: string[] = [];
-      await using c = await connect(home.home, dir.dir, HOLD_EMAIL, {
-        server: { recordFile: join(dir.dir, 'received.jsonl') },
-        capabilities: { elicitation: { form: {} } },
-        onClient: (client) =>
-          client.setRequestHandler('elicitation/create', (request) => {
-            asked.push(request.params.message);
-            return { action: 'accept', content: { approve: asked.length === 1 } };
-          }),
-      });
-      const approved = await call(c, 'send_email', { to: 'a@b.example', subject: 's', body: 'b' });
-      expect(firstText(approved)).toBe('Email to a@b.example queued.');
-      const refused = await call(c, 'send_email', { to: 'c@d.example', subject: 's', body: 'b' });
-      expect(denial(refused).code).toBe('HOLD_DENIED');
-      expect(asked[0]).toMatch(/send_email.*email-needs-approval/);
-      expect(c.serverGot()).toHaveLength(1);
+      await withGateway(
+        HOLD_EMAIL,
+        async (c) => {
+          const approved = await sendEmail(c, 'a@b.example', 'b');
+          expect(firstText(approved)).toBe('Email to a@b.example queued.');
+          const refused = await sendEmail(c, 'c@d.example', 'b');
+          expect(denial(refused).code).toBe('HOLD_DENIED');
+          expect(asked[0]).toMatch(/send_email.*email-needs-approval/);
+          expect(c.serverGot()).toHaveLength(1);
+        },
+        {
+          capabilities: { elicitation: { form: {} } },
+          onClient: (client) =>
+            client.setRequestHandler('elicitation/create', (request) => {
+              asked.push(request.params.message);
+              return { action: 'accept', content: { approve: asked.length === 1 } };
+            }),
+        },
+      );
     },
   );
 
-  it('denies a held call the client cancelled, so a later approval cannot run it', async () => {
-    using home = createTempHome();
-    using dir = createTempDir('holdfast-e2e-');
-    await using c = await connect(home.home, dir.dir, HOLD_EMAIL);
-    const controller = new AbortController();
-    const pending = c.client.request(
-      {
-        method: 'tools/call',
-        params: { name: 'send_email', arguments: { to: 'a@b.example', subject: 's', body: 'b' } },
-      },
-      { timeout: 20_000, signal: controller.signal },
-    );
-    const id = await pendingHold(home.home);
-    controller.abort('changed my mind');
-    await expect(pending).rejects.toThrow();
-    for (let i = 0; i < 100; i++) {
-      const { holds } = runCliJson<{ holds: unknown[] }>(['pending'], home.home);
-      if (holds.length === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(runCliJson<{ holds: unknown[] }>(['pending'], home.home).holds).toEqual([]);
-    expect(runCli(['resolve', id, '--approve'], home.home).code).toBe(3);
-    expect(c.serverGot()).toEqual([]);
-  });
+  it('denies a held call the client cancelled, so a later approval cannot run it', () =>
+    withGateway(HOLD_EMAIL, async (c, home) => {
+      const controller = new AbortController();
+      const pending = c.client.request(
+        {
+          method: 'tools/call',
+          params: { name: 'send_email', arguments: { to: 'a@b.example', subject: 's', body: 'b' } },
+        },
+        { timeout: 20_000, signal: controller.signal },
+      );
+      const id = await pendingHold(home);
+      controller.abort('changed my mind');
+      await expect(pending).rejects.toThrow();
+      for (let i = 0; i < 100; i++) {
+        const { holds } = runCliJson<{ holds: unknown[] }>(['pending'], home);
+        if (holds.length === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(runCliJson<{ holds: unknown[] }>(['pending'], home).holds).toEqual([]);
+      expect(runCli(['resolve', id, '--approve'], home).code).toBe(3);
+      expect(c.serverGot()).toEqual([]);
+    }));
 
-  it('keeps a client that asked for progress informed while the call is held', async () => {
-    using home = createTempHome();
-    using dir = createTempDir('holdfast-e2e-');
-    await using c = await connect(
-      home.home,
-      dir.dir,
-      `approvals: { progress_interval: 1 }\n${HOLD_EMAIL}`,
-    );
-    const progress: string[] = [];
-    const pending = c.client.request(
-      {
-        method: 'tools/call',
-        params: { name: 'send_email', arguments: { to: 'a@b.example', subject: 's', body: 'b' } },
-      },
-      { timeout: 20_000, onprogress: (p) => void progress.push(p.message ?? '') },
-    );
-    const id = await pendingHold(home.home);
-    for (let i = 0; i < 100 && progress.length === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(progress[0]).toMatch(new RegExp(`holdfast resolve ${id} --approve`));
-    runCli(['resolve', id, '--approve'], home.home);
-    expect(((await pending) as ToolResult).isError).not.toBe(true);
-  });
+  it('keeps a client that asked for progress informed while the call is held', () =>
+    withGateway(`approvals: { progress_interval: 1 }\n${HOLD_EMAIL}`, async (c, home) => {
+      const progress: string[] = [];
+      const pending = c.client.request(
+        {
+          method: 'tools/call',
+          params: { name: 'send_email', arguments: { to: 'a@b.example', subject: 's', body: 'b' } },
+        },
+        { timeout: 20_000, onprogress: (p) => void progress.push(p.message ?? '') },
+      );
+      const id = await pendingHold(home);
+      for (let i = 0; i < 100 && progress.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(progress[0]).toMatch(new RegExp(`holdfast resolve ${id} --approve`));
+      runCli(['resolve', id, '--approve'], home);
+      expect(((await pending) as ToolResult).isError).not.toBe(true);
+    }));
 });
 
 describe('the same gate for prompts and resources', () => {
-  it('denies prompts/get and resources/read by rule, before they reach the server', async () => {
-    using home = createTempHome();
-    using dir = createTempDir('holdfast-e2e-');
-    await using c = await connect(
-      home.home,
-      dir.dir,
+  it('denies prompts/get and resources/read by rule, before they reach the server', () =>
+    withGateway(
       `rules:
   - id: no-summaries-of-secrets
     match: { prompt: summarize }
@@ -424,18 +407,19 @@ describe('the same gate for prompts and resources', () => {
     verdict: deny
     reason: read notes one by one
 `,
-    );
-    await expect(
-      c.client.getPrompt({ name: 'summarize', arguments: { topic: 'secret plans' } }),
-    ).rejects.toThrow(/holdfast deny: no secret topics/);
-    const ok = await c.client.getPrompt({ name: 'summarize', arguments: { topic: 'garden' } });
-    expect(ok.messages.length).toBeGreaterThan(0);
-    await expect(c.client.readResource({ uri: 'notes://all' })).rejects.toThrow(
-      /holdfast deny: read notes one by one/,
-    );
-    const one = await c.client.readResource({ uri: 'notes://note/1' });
-    expect(one.contents.length).toBeGreaterThan(0);
-  });
+      async (c) => {
+        await expect(
+          c.client.getPrompt({ name: 'summarize', arguments: { topic: 'secret plans' } }),
+        ).rejects.toThrow(/holdfast deny: no secret topics/);
+        const ok = await c.client.getPrompt({ name: 'summarize', arguments: { topic: 'garden' } });
+        expect(ok.messages.length).toBeGreaterThan(0);
+        await expect(c.client.readResource({ uri: 'notes://all' })).rejects.toThrow(
+          /holdfast deny: read notes one by one/,
+        );
+        const one = await c.client.readResource({ uri: 'notes://note/1' });
+        expect(one.contents.length).toBeGreaterThan(0);
+      },
+    ));
 });
 
 describe('the same gate for requests from the server', () => {

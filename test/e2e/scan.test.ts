@@ -78,6 +78,12 @@ function poisonedArgs(): string[] {
   return ['--name', 'notes', '--', POISONED.command, ...POISONED.args];
 }
 
+/** The servers of a client configuration: one that cannot start, and the poisoned notes server. */
+const BROKEN_AND_NOTES = {
+  broken: { command: '/nonexistent/server' },
+  notes: { command: POISONED.command, args: POISONED.args, env: POISONED.env },
+};
+
 describe('holdfast scan -- CMD', () => {
   it('fails the gate (exit 6) on a poisoned tool description and shows the finding', () => {
     const { code, stdout, stderr } = scan(poisonedArgs(), POISONED.env);
@@ -291,15 +297,7 @@ describe('holdfast scan --client-config', () => {
   it('reports a server that fails to start, scans the rest, and exits 1', () => {
     using dir = createTempDir('holdfast-scan-config-');
     const config = join(dir.dir, 'mcp.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        servers: {
-          broken: { command: '/nonexistent/server' },
-          notes: { command: POISONED.command, args: POISONED.args, env: POISONED.env },
-        },
-      }),
-    );
+    writeFileSync(config, JSON.stringify({ servers: BROKEN_AND_NOTES }));
     const { code, report } = scanJson(['--fail-on', 'none', '--client-config', config]);
     expect(code).toBe(FAILURE);
     expect(report.servers[0]?.error?.code).toBe('UPSTREAM_SPAWN_FAILED');
@@ -311,15 +309,7 @@ describe('holdfast scan --client-config', () => {
   it('scans only the servers named by --server, and refuses an unknown one', () => {
     using dir = createTempDir('holdfast-scan-config-');
     const config = join(dir.dir, 'mcp.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        mcpServers: {
-          broken: { command: '/nonexistent/server' },
-          notes: { command: POISONED.command, args: POISONED.args, env: POISONED.env },
-        },
-      }),
-    );
+    writeFileSync(config, JSON.stringify({ mcpServers: BROKEN_AND_NOTES }));
     const only = scanJson(['--client-config', config, '--server', 'notes']);
     expect(only.code).toBe(RISK);
     expect(only.report.servers.map((s) => s.name)).toEqual(['notes']);

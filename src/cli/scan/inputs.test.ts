@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { thrown } from '../../../test/support/thrown.js';
 import { ConfigError, SurfaceError } from '../../shared/errors.js';
 import { parseClientConfig, parseToolList } from './inputs.js';
 import { blankJsonComments } from './jsonc.js';
@@ -9,15 +10,6 @@ const TOOLS = [
   { name: 'read_note', description: 'Read a note.' },
   { name: 'add_note', description: 'Add a note.' },
 ];
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 function expectSurfaceError(fn: () => unknown, code: SurfaceError['code']): SurfaceError {
   const error = thrown(fn);
