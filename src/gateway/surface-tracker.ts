@@ -1,4 +1,4 @@
-import { withRiskAssessment } from '../pinning/risk-transition.js';
+import { toOtherTools, withRiskAssessment } from '../pinning/risk-transition.js';
 import { applyObservation } from '../pinning/status.js';
 import type { Observation, Posture, ServerRecord } from '../pinning/types.js';
 import { scanSurface } from '../risk/index.js';
@@ -194,16 +194,7 @@ export class SurfaceTracker {
 
   /** Tool names every other server advertises (shadowing, DESIGN §1), from their records. */
   async #otherTools(): Promise<Map<string, string[]>> {
-    const tools = new Map<string, string[]>();
-    for (const record of await this.#options.store.listServers()) {
-      if (record.name === this.#options.name) continue;
-      const names = new Set([
-        ...Object.keys(record.baseline?.surface.tools ?? {}),
-        ...Object.keys(record.observed?.surface.tools ?? {}),
-      ]);
-      for (const tool of names) tools.set(tool, [...(tools.get(tool) ?? []), record.name]);
-    }
-    return tools;
+    return toOtherTools(await this.#options.store.listServers(), this.#options.name);
   }
 
   /** Says on stderr which items a scan or a review tightened (refs only, no server text). */

@@ -104,3 +104,23 @@ function appearedOnTheirOwn(current: ServerRecord | undefined, next: ServerRecor
   }
   return refs;
 }
+
+/**
+ * The tool names every server but `self` advertises (approved or observed), with the servers that
+ * advertise each: the scan context for shadowed names (DESIGN §1).
+ */
+export function toOtherTools(
+  records: readonly ServerRecord[],
+  self: string,
+): Map<string, string[]> {
+  const tools = new Map<string, string[]>();
+  for (const record of records) {
+    if (record.name === self) continue;
+    const names = new Set([
+      ...Object.keys(record.baseline?.surface.tools ?? {}),
+      ...Object.keys(record.observed?.surface.tools ?? {}),
+    ]);
+    for (const tool of names) tools.set(tool, [...(tools.get(tool) ?? []), record.name]);
+  }
+  return tools;
+}

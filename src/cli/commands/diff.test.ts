@@ -165,4 +165,17 @@ describe('holdfast diff', () => {
       expect(cli.out()).toBe('');
     });
   });
+
+  describe('when another server offers a tool of the same name', () => {
+    it('lists the shadowed name among the findings of the observed version', async () => {
+      await seed(cli.home, 'files', 'discovery', surfaceWith(READ_NOTE));
+      await seed(cli.home, 'notes', 'discovery', surfaceWith(READ_NOTE));
+      expect(await diffCommand('notes', { json: true }, cli.deps)).toBe(EXIT.OK);
+      const { risk } = JSON.parse(cli.out()) as {
+        risk: { ref: string; findings: { ruleId: string }[] }[];
+      };
+      const item = risk.find((i) => i.ref === 'tool:read_note');
+      expect(item?.findings.map((f) => f.ruleId)).toContain('shadowed-name');
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { toRiskSettings } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
+import { toOtherTools } from '../../pinning/risk-transition.js';
 import type { ServerRecord } from '../../pinning/types.js';
 import { scanSurface } from '../../risk/index.js';
 import type { ItemAssessment, RiskMode } from '../../risk/types.js';
@@ -50,7 +51,7 @@ export async function diffCommand(
     const approvedDigest = record.baseline?.digests.surface ?? null;
     const observedDigest = observed.digests.surface;
     const approveCommand = `holdfast approve ${name} --digest ${observedDigest}`;
-    const findings = assessObserved(record, config);
+    const findings = assessObserved(record, config, await store.listServers());
     if (options.json === true) {
       writeJson(deps, {
         server: name,
@@ -87,12 +88,16 @@ interface ReviewedItem extends ItemAssessment {
  * finding or a mode other than allow. The findings are recomputed (the engine is deterministic);
  * bands use `--config`'s thresholds, or the defaults.
  */
-function assessObserved(record: ServerRecord, config: Config): ReviewedItem[] {
+function assessObserved(
+  record: ServerRecord,
+  config: Config,
+  all: readonly ServerRecord[],
+): ReviewedItem[] {
   const observed = record.observed;
   if (observed === null) return [];
   const assessment = scanSurface(
     observed.surface,
-    { server: record.name, otherTools: new Map() },
+    { server: record.name, otherTools: toOtherTools(all, record.name) },
     toRiskSettings(config),
   );
   const stored = record.risk?.items ?? {};
