@@ -34,7 +34,11 @@ export type AuditKind =
   | 'result'
   | 'hold'
   | 'hold-resolved'
-  | 'anomaly';
+  | 'anomaly'
+  /** A change to agent keys, users or their tokens (who, what, which id; never a secret). */
+  | 'access'
+  /** A change to the running configuration, e.g. rules edited in the console. */
+  | 'config';
 
 /** A value in an entry's `data`: numbers must be safe integers (no floats in the log). */
 export type AuditValue = string | number | boolean | null;

@@ -19,6 +19,8 @@ export interface CliDeps {
   stderr: { write(text: string): unknown };
   env: Readonly<Record<string, string | undefined>>;
   clock: Clock;
+  /** Everything on standard input, for `--password-stdin`; absent where there is none. */
+  readStdin?: () => Promise<string>;
 }
 
 /** Options shared by every command. */

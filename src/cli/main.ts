@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     stderr: process.stderr,
     env: process.env,
     clock: SYSTEM_CLOCK,
+    readStdin: () => readStdin(process.stdin),
   };
   let exitCode: number = EXIT.OK;
   const program = createProgram(deps, (code) => (exitCode = code));
@@ -32,6 +33,22 @@ async function main(): Promise<void> {
   // outputs to a pipe (audit show/export) may still be queued: let both streams flush first.
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(exitCode);
+}
+
+/** Longest standard input read for `--password-stdin`. */
+const MAX_STDIN_BYTES = 64 * 1024;
+
+/** Reads standard input to its end (at most 64 KiB) as UTF-8. */
+async function readStdin(stream: NodeJS.ReadStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += bytes.length;
+    if (size > MAX_STDIN_BYTES) throw new Error('standard input is larger than 64 KiB');
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Resolves once everything written to `stream` so far has been handed to the OS. */

@@ -76,3 +76,22 @@ export class AuditError extends GatewayError<
   | 'AUDIT_KEY'
   | 'AUDIT_INCONSISTENT'
 > {}
+
+/**
+ * Authentication faults and refused credentials (issue 6; docs/auth.md). Messages and details
+ * never quote a credential: no key, token, password, cookie, CSRF value or JWT, not even a prefix.
+ * (HTTP refusals of keys, tokens and logins are decisions, answered as 401/403/429 values.)
+ */
+export class AuthError extends GatewayError<
+  | 'AUTH_PASSWORD_REJECTED'
+  | 'AUTH_JWT_MALFORMED'
+  | 'AUTH_JWT_ALG_REFUSED'
+  | 'AUTH_JWT_KEY_UNKNOWN'
+  | 'AUTH_JWT_BAD_SIGNATURE'
+  | 'AUTH_JWT_WRONG_ISSUER'
+  | 'AUTH_JWT_WRONG_AUDIENCE'
+  | 'AUTH_JWT_EXPIRED'
+  | 'AUTH_JWT_NOT_YET_VALID'
+  | 'AUTH_JWT_INSUFFICIENT_SCOPE'
+  | 'AUTH_JWKS_UNAVAILABLE'
+> {}

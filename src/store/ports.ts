@@ -1,4 +1,5 @@
 import type { AuditEvent, AuditPayload } from '../audit/entry.js';
+import type { Role } from '../auth/types.js';
 import type { PinEvent, ServerRecord, ServerStatus } from '../pinning/types.js';
 import type { JsonObject } from '../surface/types.js';
 
@@ -217,4 +218,71 @@ export interface BehaviorStore {
 }
 
 /** Everything one backend stores. */
-export interface Store extends PinStore, AuditStore, HoldStore, BehaviorStore {}
+export interface Store extends PinStore, AuditStore, HoldStore, BehaviorStore, AccessStore {}
+
+/** An agent key as stored: only the SHA-256 of its secret is kept (shown once at creation). */
+export interface AgentKeyRecord {
+  /** `key_` + 16 URL-safe characters; the public part of the token `hfk_<id>_<secret>`. */
+  id: string;
+  /** A human label, unique among keys that are not revoked: `[A-Za-z0-9._-]{1,64}`. */
+  name: string;
+  /** Lowercase hex SHA-256 of the secret part; compared in constant time. */
+  secretHash: string;
+  createdAt: number;
+  /** Who created it, e.g. `cli:<os user>` or `user:<name>`. */
+  createdBy: string;
+  revokedAt: number | null;
+}
+
+/** A human account. The password hash is `scrypt$<N>$<r>$<p>$<salt b64url>$<hash b64url>`. */
+export interface UserRecord {
+  /** `[A-Za-z0-9._@-]{1,64}`, unique. */
+  name: string;
+  role: Role;
+  passwordHash: string;
+  createdAt: number;
+  createdBy: string;
+  /** Set when the account was removed; a removed account cannot log in or use its tokens. */
+  disabledAt: number | null;
+}
+
+/** A human's API token (`hfu_<id>_<secret>`), acting with its user's current role. */
+export interface UserTokenRecord {
+  /** `tok_` + 16 URL-safe characters. */
+  id: string;
+  user: string;
+  /** A label for the token list. */
+  label: string;
+  secretHash: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/**
+ * Agent keys, human accounts and their API tokens (issue 6). Every change appends its `access`
+ * audit entry (who did what to which key or user; never a secret or hash) in the same transaction.
+ * Every backend passes `test/contract/access-store.contract.ts`. Any fault throws `StoreError`.
+ */
+export interface AccessStore {
+  /** @throws RangeError for a malformed record, an id already used or a live name already used. */
+  createAgentKey(record: AgentKeyRecord, event: AuditEvent): Promise<void>;
+  getAgentKey(id: string): Promise<AgentKeyRecord | undefined>;
+  /** Every key, revoked ones too, oldest first. */
+  listAgentKeys(): Promise<AgentKeyRecord[]>;
+  /** Revokes a live key; false when there is none with that id or it was already revoked. */
+  revokeAgentKey(id: string, at: number, event: AuditEvent): Promise<boolean>;
+
+  /** Creates or replaces (role, password, disabledAt) the account `record.name`. */
+  putUser(record: UserRecord, event: AuditEvent): Promise<void>;
+  getUser(name: string): Promise<UserRecord | undefined>;
+  /** Every account, removed ones too, by name. */
+  listUsers(): Promise<UserRecord[]>;
+
+  /** @throws RangeError for a malformed record or an id already used. */
+  createUserToken(record: UserTokenRecord, event: AuditEvent): Promise<void>;
+  getUserToken(id: string): Promise<UserTokenRecord | undefined>;
+  /** Tokens, optionally of one user, oldest first. */
+  listUserTokens(user?: string): Promise<UserTokenRecord[]>;
+  /** Revokes a live token; false when there is none with that id or it was already revoked. */
+  revokeUserToken(id: string, at: number, event: AuditEvent): Promise<boolean>;
+}

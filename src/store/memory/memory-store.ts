@@ -14,6 +14,7 @@ import { consistencyProof, inclusionProof, rootFromNodes } from '../../audit/mer
 import type { PinEvent, ServerRecord } from '../../pinning/types.js';
 import { StoreError } from '../../shared/errors.js';
 import type { Hold, PinUpdate, Store, StoredCheckpoint } from '../ports.js';
+import { createMemoryAccess } from './memory-access.js';
 import { createMemoryBehavior } from './memory-behavior.js';
 
 /** Options for {@link createMemoryStore}. */
@@ -244,6 +245,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
 
     // Behaviour profiles and anomalies: the same closed, fault and audit-fault checks apply.
     ...createMemoryBehavior(settle, appendNow),
+    // Agent keys, accounts and API tokens: the same checks again.
+    ...createMemoryAccess(settle, appendNow),
 
     close() {
       isClosed = true;

@@ -9,6 +9,7 @@ import type { PinEvent, ServerRecord, ServerStatus } from '../../pinning/types.j
 import { StoreError } from '../../shared/errors.js';
 import { ensureHome, FILE_MODE, restrictFileMode } from '../home.js';
 import type { PinUpdate, Store } from '../ports.js';
+import { ACCESS_SCHEMA, createSqliteAccess } from './sqlite-access.js';
 import type { Settle } from './sqlite-audit.js';
 import { AUDIT_SCHEMA, createSqliteAudit } from './sqlite-audit.js';
 import { BEHAVIOR_SCHEMA, createSqliteBehavior } from './sqlite-behavior.js';
@@ -71,6 +72,8 @@ const MIGRATIONS: readonly (string | ((db: Database.Database) => void))[] = [
   HOLDS_SCHEMA,
   // 0.4: learned behaviour profiles per tool and the anomalies raised against them.
   BEHAVIOR_SCHEMA,
+  // 0.5: agent keys, console accounts and their API tokens (holdfast serve).
+  ACCESS_SCHEMA,
 ];
 
 /** Runs a step inside a migration, where faults surface as they are. */
@@ -180,6 +183,7 @@ function createStore(db: Database.Database): Store {
   const audit = createSqliteAudit(db, settle);
   const holds = createSqliteHolds(db, settle, (events) => audit.appendInTransaction(events));
   const behavior = createSqliteBehavior(db, settle, (events) => audit.appendInTransaction(events));
+  const access = createSqliteAccess(db, settle, (events) => audit.appendInTransaction(events));
 
   return {
     getServer(name) {
@@ -224,6 +228,7 @@ function createStore(db: Database.Database): Store {
     ...audit.store,
     ...holds,
     ...behavior,
+    ...access,
     close() {
       if (db.open) db.close();
       return Promise.resolve();
