@@ -1,7 +1,4 @@
-import { setItemRisk } from '../../pinning/item-risk.js';
-import { withRiskReview } from '../../pinning/risk-transition.js';
-import { approve, quarantine } from '../../pinning/status.js';
-import type { ServerRecord } from '../../pinning/types.js';
+import { approveObservedSurface, quarantineServer, setToolRiskMode } from '../../pinning/review.js';
 import type { RiskMode } from '../../risk/types.js';
 import { GatewayError } from '../../shared/errors.js';
 import { isDigest } from '../../surface/digest.js';
@@ -47,26 +44,13 @@ export async function approveCommand(
   const store = openStore(options, deps.env);
   const actor = cliActor(deps.env);
   try {
-    const outcome: { approved: boolean; observed: string | null } = {
-      approved: false,
-      observed: null,
-    };
-    const record = await store.update(name, (current) => {
-      const ctx = { name, now: deps.clock.now() };
-      const result = approve(current, options.digest, actor, ctx);
-      outcome.approved = result.approved;
-      outcome.observed = current?.observed?.digests.surface ?? null;
-      if (!result.approved) return result.transition;
-      // The reviewer saw the findings with the diff: their approval reviews the items' risk too.
-      return withRiskReview(
-        result.transition,
-        { by: actor, acceptRisk: options.acceptRisk === true },
-        ctx,
-      );
-    });
-    const { approved, observed } = outcome;
+    const { approved, observed, record, restricted } = await approveObservedSurface(
+      store,
+      name,
+      options.digest,
+      { by: actor, now: deps.clock.now(), acceptRisk: options.acceptRisk === true },
+    );
     await signDecisionCheckpoint(store, options, deps);
-    const restricted = restrictedItems(record);
     if (options.json === true) {
       writeJson(deps, {
         server: name,
@@ -111,23 +95,16 @@ async function setToolMode(
   deps: CliDeps,
 ): Promise<number> {
   const store = openStore(options, deps.env);
-  const ref = `tool:${tool}`;
   try {
-    const outcome = { applied: false, digest: '' };
-    await store.update(name, (current) => {
-      const result = setItemRisk(
-        current,
-        ref,
-        mode,
-        reviewedDigest === undefined
-          ? { actor: cliActor(deps.env) }
-          : { actor: cliActor(deps.env), reviewedDigest },
-        { name, now: deps.clock.now() },
-      );
-      outcome.applied = result.applied;
-      outcome.digest = result.digest;
-      return result.transition;
-    });
+    const { ref, ...outcome } = await setToolRiskMode(
+      store,
+      name,
+      tool,
+      mode,
+      reviewedDigest === undefined
+        ? { by: cliActor(deps.env), now: deps.clock.now() }
+        : { by: cliActor(deps.env), now: deps.clock.now(), reviewedDigest },
+    );
     await signDecisionCheckpoint(store, options, deps);
     if (options.json === true) {
       writeJson(deps, {
@@ -158,27 +135,6 @@ async function setToolMode(
   }
 }
 
-/** Items of `record` whose risk mode is not `allow`, for the approval's summary. */
-function restrictedItems(record: ServerRecord | undefined): {
-  ref: string;
-  mode: string;
-  band: string;
-  source: string;
-  by: string | null;
-  digest: string;
-}[] {
-  return Object.entries(record?.risk?.items ?? {})
-    .filter(([, item]) => item.mode !== 'allow')
-    .map(([ref, item]) => ({
-      ref,
-      mode: item.mode,
-      band: item.band,
-      source: item.source,
-      by: item.by,
-      digest: item.digest,
-    }));
-}
-
 /**
  * `holdfast quarantine NAME`: disables NAME until an approval restores it. With `--tool T`, only
  * that tool: its calls are held for approval (or, with `--block`, denied and the tool hidden).
@@ -198,9 +154,10 @@ export async function quarantineCommand(
   }
   const store = openStore(options, deps.env);
   try {
-    const record = await store.update(name, (current) =>
-      quarantine(current, cliActor(deps.env), { name, now: deps.clock.now() }),
-    );
+    const record = await quarantineServer(store, name, {
+      by: cliActor(deps.env),
+      now: deps.clock.now(),
+    });
     await signDecisionCheckpoint(store, options, deps);
     if (options.json === true) writeJson(deps, { server: name, status: record?.status ?? null });
     else

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 import { parseEntry } from '../../audit/entry.js';
+import { createEntryReceipt } from '../../audit/entry-receipt.js';
 import type { NoteVerifier } from '../../audit/note.js';
 import { parseVerifierKey, verifierKeyOf } from '../../audit/note.js';
-import { formatReceipt, parseReceipt, verifyReceipt } from '../../audit/receipt.js';
+import { parseReceipt, verifyReceipt } from '../../audit/receipt.js';
 import type { LogVerification } from '../../audit/verify-log.js';
 import { verifyLog } from '../../audit/verify-log.js';
 import { AuditError } from '../../shared/errors.js';
@@ -97,24 +98,22 @@ export async function auditReceiptCommand(
   const home = resolveHome(options, deps.env);
   const store = openStore(options, deps.env);
   try {
-    const { size } = await store.auditHead();
-    if (index >= size) {
+    let vkey = '';
+    const made = await createEntryReceipt(store, index, {
+      sign: () => store.addCheckpoint(openAuditSigning(home)),
+      verifier: () => {
+        // The key exists: the checkpoint was signed with it (now or earlier).
+        vkey = verifierKeyOf(loadOrCreateAuditKey(home));
+        return parseVerifierKey(vkey);
+      },
+    });
+    if (made.kind === 'missing') {
       deps.stderr.write(
-        `holdfast: the audit log has ${size} entries; there is no entry ${index}\n`,
+        `holdfast: the audit log has ${made.size} entries; there is no entry ${index}\n`,
       );
       return EXIT.NOT_FOUND;
     }
-    let checkpoint = (await store.listCheckpoints()).at(-1);
-    if (checkpoint === undefined || checkpoint.size <= index) {
-      checkpoint = await store.addCheckpoint(openAuditSigning(home));
-    }
-    const [row] = await store.readEntries(index, 1);
-    if (row?.index !== index) throw new AuditError('AUDIT_TAMPERED', `entry ${index} is missing`);
-    const proof = await store.inclusionProof(index, checkpoint.size);
-    const receipt = formatReceipt({ index, proof, checkpoint: checkpoint.note });
-    // The key exists: the checkpoint above was signed with it (now or earlier).
-    const vkey = verifierKeyOf(loadOrCreateAuditKey(home));
-    verifyReceipt(receipt, row.entry, parseVerifierKey(vkey));
+    const { receipt, entry, size: checkpointSize } = made;
     const receiptPath = options.out ?? `holdfast-audit-${index}.tlog-proof`;
     const entryPath = entryPathFor(receiptPath);
     for (const path of [receiptPath, entryPath]) {
@@ -124,12 +123,12 @@ export async function auditReceiptCommand(
       }
     }
     writeFileSync(receiptPath, receipt, { flag: 'wx' });
-    writeFileSync(entryPath, row.entry, { flag: 'wx' });
+    writeFileSync(entryPath, entry, { flag: 'wx' });
     if (options.json === true) {
-      writeJson(deps, { index, size: checkpoint.size, receipt: receiptPath, entry: entryPath });
+      writeJson(deps, { index, size: checkpointSize, receipt: receiptPath, entry: entryPath });
     } else {
       deps.stdout.write(
-        `Wrote ${receiptPath} (entry ${index} of a checkpointed log of ${checkpoint.size}) and ${entryPath}.\n` +
+        `Wrote ${receiptPath} (entry ${index} of a checkpointed log of ${checkpointSize}) and ${entryPath}.\n` +
           `Check it anywhere with: holdfast audit verify-receipt ${receiptPath} --vkey '${vkey}'\n` +
           '(better: with a copy of that key you kept somewhere the state directory cannot change it)\n',
       );

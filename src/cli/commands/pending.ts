@@ -1,4 +1,6 @@
-import { HOLD_ID_PATTERN, isExpired, isResolvedAs } from '../../approvals/index.js';
+import { decideHold } from '../../approvals/decide-hold.js';
+import { toHoldSummary } from '../../approvals/hold-summary.js';
+import { HOLD_ID_PATTERN, isExpired } from '../../approvals/index.js';
 import type { Hold } from '../../store/index.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
 import {
@@ -12,46 +14,12 @@ import {
 } from '../deps.js';
 import { reportFailure } from './approve.js';
 
+export type { HoldSummary } from '../../approvals/hold-summary.js';
+
 /** Options of `holdfast resolve`: exactly one of `approve` and `deny`. */
 export interface ResolveOptions extends GlobalOptions {
   approve?: boolean;
   deny?: boolean;
-}
-
-/** One held call as `holdfast pending --json` prints it. */
-export interface HoldSummary {
-  id: string;
-  server: string;
-  method: string;
-  name: string | null;
-  principal: string;
-  ruleId: string;
-  reason: string;
-  definitionDigest: string | null;
-  argsDigest: string;
-  createdAt: string;
-  expiresAt: string;
-  ageSeconds: number;
-  expiresInSeconds: number;
-}
-
-/** Summarizes a hold for `--json`, with times as ISO 8601 and seconds relative to `now`. */
-function toHoldSummary(hold: Hold, now: number): HoldSummary {
-  return {
-    id: hold.id,
-    server: hold.server,
-    method: hold.method,
-    name: hold.name,
-    principal: hold.principal,
-    ruleId: hold.ruleId,
-    reason: hold.reason,
-    definitionDigest: hold.definitionDigest,
-    argsDigest: hold.argsDigest,
-    createdAt: new Date(hold.createdAt).toISOString(),
-    expiresAt: new Date(hold.expiresAt).toISOString(),
-    ageSeconds: Math.max(0, Math.floor((now - hold.createdAt) / 1000)),
-    expiresInSeconds: Math.max(0, Math.ceil((hold.expiresAt - now) / 1000)),
-  };
 }
 
 /**
@@ -113,12 +81,10 @@ export async function resolveCommand(
     const by = cliActor(deps.env);
     const at = deps.clock.now();
     const resolution = { state, by, at } as const;
-    const before = await store.getHold(id);
-    if (before === undefined) return notFound(id, deps);
-    const hold = before.state === 'pending' ? await store.resolveHold(id, resolution) : before;
-    if (hold === undefined) return notFound(id, deps);
-    const isResolved = before.state === 'pending' && isResolvedAs(hold, resolution);
-    if (before.state === 'pending') await signDecisionCheckpoint(store, options, deps);
+    const decision = await decideHold(store, id, resolution);
+    if (decision === undefined) return notFound(id, deps);
+    const { hold, isResolved, wasPending } = decision;
+    if (wasPending) await signDecisionCheckpoint(store, options, deps);
     if (options.json === true) {
       writeJson(deps, {
         id: hold.id,

@@ -4,6 +4,7 @@ import { compileConfiguredPolicy, defaultConfig, parseConfig } from '../../confi
 import type { Config } from '../../config/schema.js';
 import type { CompiledPolicy, PolicyExplanation, RuleTrace } from '../../policy/index.js';
 import { explainPolicy } from '../../policy/index.js';
+import { toPolicyTestRequest } from '../../policy/test-request.js';
 import { ConfigError } from '../../shared/errors.js';
 import type { JsonValue } from '../../surface/types.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
@@ -112,21 +113,18 @@ export function policyTestCommand(options: PolicyTestOptions, deps: CliDeps): nu
     );
     return EXIT.USAGE;
   }
-  const method =
-    options.tool !== undefined
-      ? 'tools/call'
-      : options.prompt !== undefined
-        ? 'prompts/get'
-        : options.resource !== undefined
-          ? 'resources/read'
-          : (options.method ?? 'tools/call');
-  const explanation = explainPolicy(loaded.policy, {
-    server: options.server,
-    method,
-    name: options.tool ?? options.prompt ?? options.resource,
-    args: method === 'resources/read' ? { uri: options.resource ?? null } : args,
-    definitionDigest: options.definition ?? null,
-  });
+  const explanation = explainPolicy(
+    loaded.policy,
+    toPolicyTestRequest({
+      server: options.server,
+      tool: options.tool,
+      prompt: options.prompt,
+      resource: options.resource,
+      method: options.method,
+      args,
+      definition: options.definition,
+    }),
+  );
   if (options.json === true) writeJson(deps, explanation);
   else deps.stdout.write(describe(explanation));
   return EXIT.OK;

@@ -1,53 +1,10 @@
-import type { ServerRecord } from '../../pinning/types.js';
-import type { Band } from '../../risk/types.js';
-import { BANDS, rank } from '../../risk/types.js';
+import type { ServerSummary } from '../../pinning/server-summary.js';
+import { toServerSummary } from '../../pinning/server-summary.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
 import { EXIT, openStore, toTerminalSafe, writeJson, writeTable } from '../deps.js';
 
-/** One server as `holdfast servers --json` prints it. */
-export interface ServerSummary {
-  name: string;
-  status: ServerRecord['status'];
-  approvedDigest: string | null;
-  observedDigest: string | null;
-  reason: string;
-  tools: number;
-  updatedAt: string;
-  approvedBy: string | null;
-  /** The worst band over the items assessed, and the items whose mode is not `allow`. */
-  risk: {
-    band: Band | null;
-    quarantined: string[];
-    blocked: string[];
-  };
-}
-
-/** Summarizes a record without any server-authored text. */
-export function toServerSummary(record: ServerRecord): ServerSummary {
-  return {
-    name: record.name,
-    status: record.status,
-    approvedDigest: record.baseline?.digests.surface ?? null,
-    observedDigest: record.observed?.digests.surface ?? null,
-    reason: record.reason,
-    tools: Object.keys(record.observed?.surface.tools ?? {}).length,
-    updatedAt: new Date(record.updatedAt).toISOString(),
-    approvedBy: record.baseline?.approvedBy ?? null,
-    risk: toRiskSummary(record),
-  };
-}
-
-/** The worst band of `record`'s items and which of them are quarantined or blocked. */
-function toRiskSummary(record: ServerRecord): ServerSummary['risk'] {
-  const items = Object.entries(record.risk?.items ?? {});
-  let band: Band | null = null;
-  for (const [, item] of items) {
-    if (band === null || rank(BANDS, item.band) > rank(BANDS, band)) band = item.band;
-  }
-  const refs = (mode: string): string[] =>
-    items.filter(([, item]) => item.mode === mode).map(([ref]) => ref);
-  return { band, quarantined: refs('quarantine'), blocked: refs('block') };
-}
+export type { ServerSummary } from '../../pinning/server-summary.js';
+export { toServerSummary } from '../../pinning/server-summary.js';
 
 function riskCell(risk: ServerSummary['risk']): string {
   const restricted = [
