@@ -7,6 +7,8 @@ import { AUDIT_BUDGET } from './audit.js';
 import type { LatencyResults, PathResult } from './latency.js';
 import { pairedBlockDiffs } from './latency.js';
 import type { MicroResults } from './micro.js';
+import type { ServePathResult, ServeResults } from './serve.js';
+import { medianRatio, SERVE_BUDGET } from './serve.js';
 import { median } from './stats.js';
 
 /** DESIGN §14: added latency per tools/call through `holdfast run`, concurrency 1. */
@@ -33,6 +35,8 @@ export interface BenchReport {
   micro: MicroResults | undefined;
   /** Absent in reports made with BENCH_AUDIT=0. */
   audit?: AuditResults | undefined;
+  /** Absent in reports made with BENCH_SERVE=0. */
+  serve?: ServeResults | undefined;
 }
 
 /** Added latency of one gateway path over the direct one. */
@@ -356,6 +360,16 @@ export function renderText(report: BenchReport): string {
       auditVerdictLine(report.audit).replaceAll('**', ''),
     );
   }
+  if (report.serve !== undefined) {
+    const table = serveTable(report.serve);
+    parts.push(
+      '',
+      `holdfast serve, ${report.serve.options.clients} concurrent clients per path (issue 6)`,
+      textTable(table.header, table.rows),
+      '',
+      ...serveVerdictLines(report.serve).map((l) => l.replaceAll('**', '').replaceAll('`', '')),
+    );
+  }
   return parts.join('\n');
 }
 
@@ -465,6 +479,9 @@ export function renderMarkdown(report: BenchReport): string {
     '`BENCH_AUDIT_CPU_ENTRIES` the entries appended for CPU per entry (20000),',
     '`BENCH_AUDIT_SECONDS` the seconds per concurrency level of the throughput run (2), and',
     '`BENCH_AUDIT_PROOFS` the inclusion proofs timed per path (10000).',
+    '`BENCH_SERVE=0` skips the `holdfast serve` benchmark; `BENCH_SERVE_CLIENTS` sets its concurrent',
+    'clients per path (32, the size of the budget), `BENCH_SERVE_ROUNDS` its rounds (3) and',
+    '`BENCH_SERVE_SECONDS` the seconds of each turn and of each warm-up (5).',
     '',
     '## Run',
     '',
@@ -535,6 +552,7 @@ export function renderMarkdown(report: BenchReport): string {
     if (split !== undefined) out.push(split, '');
   }
   if (report.audit !== undefined) out.push(...auditMarkdown(report.audit), '');
+  if (report.serve !== undefined) out.push(...serveMarkdown(report.serve, env.cpuCount), '');
   out.push(
     '## How to read this',
     '',
@@ -576,4 +594,144 @@ function policyVerdict(micro: MicroResults): string[] {
     );
   }
   return [...lines, ''];
+}
+
+const percent = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : 'n/a');
+
+function servePath(serve: ServeResults, id: ServePathResult['id']): ServePathResult | undefined {
+  return serve.paths.find((p) => p.id === id);
+}
+
+function serveTable(serve: ServeResults): { header: string[]; rows: Row[] } {
+  const direct = servePath(serve, 'direct');
+  const header = [
+    'path',
+    'calls',
+    'calls/s',
+    'vs direct',
+    'p50 ms',
+    'p90 ms',
+    'p99 ms',
+    'added p50',
+    'added p99',
+    'gateway CPU µs/call',
+    'server CPU µs/call',
+    'client CPU µs/call',
+  ];
+  const rows = serve.paths.map((p) => {
+    const s = p.summary;
+    const isDirect = p.id === 'direct' || direct === undefined;
+    return {
+      cells: [
+        p.id + (p.aborted === undefined ? '' : ' (aborted)'),
+        String(s.count),
+        fixed(p.callsPerSecond, 0),
+        isDirect ? '100 %' : percent(p.callsPerSecond / direct.callsPerSecond),
+        ms(s.p50),
+        ms(s.p90),
+        ms(s.p99),
+        isDirect ? '—' : signed(s.p50 - direct.summary.p50),
+        isDirect ? '—' : signed(s.p99 - direct.summary.p99),
+        p.id === 'direct' ? '—' : us(p.cpu.gateway?.usPerCall),
+        us(p.cpu.upstream?.usPerCall),
+        us(p.cpu.client?.usPerCall),
+      ],
+    };
+  });
+  return { header, rows };
+}
+
+function serveRoundsTable(serve: ServeResults): { header: string[]; rows: Row[] } {
+  const direct = servePath(serve, 'direct')?.turns ?? [];
+  const holdfast = servePath(serve, 'holdfast')?.turns ?? [];
+  const rows: Row[] = [];
+  for (let i = 0; i < Math.max(direct.length, holdfast.length); i++) {
+    const d = direct[i];
+    const h = holdfast[i];
+    rows.push({
+      cells: [
+        String(i + 1),
+        d === undefined ? 'n/a' : fixed(d.callsPerSecond, 0),
+        h === undefined ? 'n/a' : fixed(h.callsPerSecond, 0),
+        percent(serve.roundRatios[i] ?? Number.NaN),
+        d === undefined || h === undefined ? 'n/a' : signed(h.p50 - d.p50),
+        d === undefined || h === undefined ? 'n/a' : signed(h.p99 - d.p99),
+      ],
+    });
+  }
+  return {
+    header: ['round', 'direct calls/s', 'holdfast calls/s', 'ratio', 'added p50', 'added p99'],
+    rows,
+  };
+}
+
+/** Total on-CPU µs per call of a path's processes, if all of them were measured. */
+function cpuPerCall(
+  path: ServePathResult,
+  roles: readonly ('gateway' | 'upstream' | 'client')[],
+): number {
+  return roles.reduce((sum, role) => sum + (path.cpu[role]?.usPerCall ?? Number.NaN), 0);
+}
+
+/** The throughput budget (issue 6) and the added latency. */
+function serveVerdictLines(serve: ServeResults): string[] {
+  const direct = servePath(serve, 'direct');
+  const holdfast = servePath(serve, 'holdfast');
+  if (direct === undefined || holdfast === undefined || serve.roundRatios.length === 0) {
+    return ['No verdict: the direct or the holdfast path measured nothing.'];
+  }
+  const ratio = medianRatio(serve);
+  const atBudget = serve.options.clients === SERVE_BUDGET.atClients;
+  const complete = direct.aborted === undefined && holdfast.aborted === undefined;
+  const verdictText = !atBudget
+    ? `n/a (the budget is stated at ${SERVE_BUDGET.atClients} clients)`
+    : mark(complete && ratio >= SERVE_BUDGET.minThroughputRatio);
+  const lines = [
+    `Throughput through holdfast: **${percent(ratio)}** of direct (median of ${serve.roundRatios.length} rounds: ${serve.roundRatios.map(percent).join(', ')}; whole run ${percent(holdfast.callsPerSecond / direct.callsPerSecond)}), budget ≥ ${percent(SERVE_BUDGET.minThroughputRatio)} at ${SERVE_BUDGET.atClients} clients: **${verdictText}**`,
+    `Added latency (holdfast − direct, all measured calls): p50 ${signed(holdfast.summary.p50 - direct.summary.p50)} ms, p99 ${signed(holdfast.summary.p99 - direct.summary.p99)} ms (reported; no budget)`,
+  ];
+  const directCpu = cpuPerCall(direct, ['upstream', 'client']);
+  const holdfastCpu = cpuPerCall(holdfast, ['gateway', 'upstream', 'client']);
+  if (Number.isFinite(directCpu) && Number.isFinite(holdfastCpu)) {
+    lines.push(
+      `CPU per call, all processes of the path: direct ${fixed(directCpu, 0)} µs (client + server), holdfast ${fixed(holdfastCpu, 0)} µs (client + gateway + server); if CPU alone limited throughput, the ratio would be ${percent(directCpu / holdfastCpu)}`,
+    );
+  }
+  for (const p of serve.paths) {
+    if (p.aborted !== undefined) lines.push(`\`${p.id}\` was aborted: ${p.aborted}`);
+  }
+  return lines;
+}
+
+/** The serve section of docs/benchmarks.md. */
+function serveMarkdown(serve: ServeResults, cpuCount: number): string[] {
+  const o = serve.options;
+  const table = serveTable(serve);
+  const rounds = serveRoundsTable(serve);
+  const gateway = servePath(serve, 'holdfast')?.cpu.gateway;
+  return [
+    '## `holdfast serve` under concurrent clients (issue 6)',
+    '',
+    `${o.clients} official SDK clients per path, all in the benchmark process, each call the \`echo\` tool of \`bench/echo-http-server.ts\` (official SDK \`McpServer\` over Streamable HTTP, one session per client, each response an SSE stream as the SDK does by default) in a closed loop: \`direct\` connects to the echo server itself, \`holdfast\` to \`holdfast serve\` (defaults, fresh temp home with SQLite and the durable audit log) at \`/mcp/echo\` with an agent key, which opens its own upstream session per client session and writes its JSON log (a line per HTTP request) to a file.`,
+    '',
+    `The paths take turns of ${fixed(o.roundMs / 1000, 0)} s in ${o.rounds} rounds (the order alternates each round) after an unmeasured ${fixed(o.warmupMs / 1000, 0)} s turn each; every turn stops at its time or after ${count(o.maxCallsPerTurn)} calls. calls/s is completed calls over the turns' wall time; latency is per call as the client saw it, in milliseconds; CPU columns are on-CPU time per measured call of the gateway and echo server processes (\`/proc/<pid>/task/*/schedstat\`) and of the benchmark process that runs the clients (\`process.cpuUsage()\`). Took ${fixed(serve.wallMs / 1000, 0)} s.`,
+    '',
+    markdownTable(table.header, table.rows),
+    '',
+    markdownTable(rounds.header, rounds.rows),
+    '',
+    ...serveVerdictLines(serve).map((l) => `- ${l}`),
+    '',
+    '- With every client in a closed loop, a call waits behind the others: latency is about',
+    "  clients ÷ throughput (Little's law), so the added latency here mostly mirrors the throughput",
+    '  ratio rather than the work one call costs; the gateway CPU per call measures that work.',
+    `- Client, gateway and echo server share the machine's ${cpuCount} cores with whatever else runs, so the`,
+    '  path that burns more CPU per call gets fewer calls per second: the CPU line above says how far',
+    '  CPU alone explains the ratio.' +
+      (gateway === undefined
+        ? ''
+        : ` The gateway was on CPU ${fixed(gateway.cores, 2)} cores on average during its turns.`),
+    "- To see where the gateway's time goes: `BENCH_CPU_PROF=/tmp/prof BENCH_MICRO=0 BENCH_AUDIT=0 npm run bench`,",
+    '  then `npx tsx bench/profile-summary.ts --skip-ms 5000 /tmp/prof/holdfast-serve.cpuprofile`.',
+  ];
 }

@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: builds, then measures what `holdfast run` adds to a `tools/call` against a
  * direct connection to the same server in the same run (DESIGN §14), plus micro-benchmarks of the
- * in-process pieces and the audit log against its budget (bench/audit.ts). Prints a table and
- * writes docs/benchmarks.md. Benchmarks are not tests.
+ * in-process pieces, the audit log against its budget (bench/audit.ts), and the throughput of
+ * `holdfast serve` under concurrent clients against a direct connection (bench/serve.ts). Prints
+ * a table and writes docs/benchmarks.md. Benchmarks are not tests.
  *
  * Environment:
  *   BENCH_CALLS   measured calls per path (default 5000)
@@ -14,6 +15,10 @@
  *   BENCH_AUDIT_CPU_ENTRIES  entries appended for the CPU per entry (default 20000)
  *   BENCH_AUDIT_SECONDS  seconds per concurrency level of the throughput run (default 2)
  *   BENCH_AUDIT_PROOFS  inclusion proofs timed per path (default 10000)
+ *   BENCH_SERVE   0 to skip the `holdfast serve` benchmark (bench/serve.ts)
+ *   BENCH_SERVE_CLIENTS  concurrent clients per path (default 32, the size of the budget)
+ *   BENCH_SERVE_ROUNDS   measured rounds; each path runs once per round (default 3)
+ *   BENCH_SERVE_SECONDS  seconds per path per round, and of each path's warm-up (default 5)
  *   BENCH_CPU_PROF  a directory: write V8 CPU profiles of the gateway processes there
  *                 (summarize with bench/profile-summary.ts; they slow the run down)
  */
@@ -31,6 +36,8 @@ import type { MicroResults } from './micro.js';
 import { runMicro } from './micro.js';
 import type { BenchReport, Environment } from './report.js';
 import { renderMarkdown, renderText } from './report.js';
+import type { ServeResults } from './serve.js';
+import { runServeBench } from './serve.js';
 
 const REPORT_PATH = join(REPO_ROOT, 'docs', 'benchmarks.md');
 
@@ -55,6 +62,10 @@ const REPRODUCED_ENV = [
   'BENCH_AUDIT_CPU_ENTRIES',
   'BENCH_AUDIT_SECONDS',
   'BENCH_AUDIT_PROOFS',
+  'BENCH_SERVE',
+  'BENCH_SERVE_CLIENTS',
+  'BENCH_SERVE_ROUNDS',
+  'BENCH_SERVE_SECONDS',
 ] as const;
 
 /** `npm run bench` with every setting given in the environment (not BENCH_CPU_PROF). */
@@ -98,6 +109,9 @@ async function main(): Promise<void> {
   const auditCpuEntries = intFromEnv('BENCH_AUDIT_CPU_ENTRIES', 20_000, 100, 10_000_000);
   const auditSeconds = intFromEnv('BENCH_AUDIT_SECONDS', 2, 1, 600);
   const auditProofs = intFromEnv('BENCH_AUDIT_PROOFS', 10_000, 100, 10_000_000);
+  const serveClients = intFromEnv('BENCH_SERVE_CLIENTS', 32, 1, 1024);
+  const serveRounds = intFromEnv('BENCH_SERVE_ROUNDS', 3, 1, 100);
+  const serveSeconds = intFromEnv('BENCH_SERVE_SECONDS', 5, 1, 600);
   const cpu = cpus();
   const env: Environment = {
     date: new Date().toISOString(),
@@ -121,6 +135,20 @@ async function main(): Promise<void> {
     callTimeoutMs: 10_000,
     progress,
   });
+  let serve: ServeResults | undefined;
+  if (process.env['BENCH_SERVE'] !== '0') {
+    progress(`holdfast serve: ${serveClients} clients per path`);
+    serve = await runServeBench({
+      clients: serveClients,
+      rounds: serveRounds,
+      roundMs: serveSeconds * 1000,
+      warmupMs: serveSeconds * 1000,
+      maxCallsPerTurn: 1_000_000,
+      callTimeoutMs: 10_000,
+      startTimeoutMs: 60_000,
+      progress,
+    });
+  }
   let micro: MicroResults | undefined;
   if (process.env['BENCH_MICRO'] !== '0') {
     progress('micro-benchmarks');
@@ -144,7 +172,7 @@ async function main(): Promise<void> {
     });
   }
   env.loadEnd = loadavg();
-  const report: BenchReport = { env, latency, micro, audit };
+  const report: BenchReport = { env, latency, micro, audit, serve };
   console.log(`\n${renderText(report)}\n`);
   // Formatted like the rest of the repository, so `npm run format:check` stays clean.
   const markdown = renderMarkdown(report);

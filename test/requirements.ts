@@ -216,6 +216,40 @@ export const REQUIREMENTS = {
     behaviour: 'A tool profile learned in one session is used by the next.',
     source: 'DESIGN §8',
   },
+  'serve:aggregate': {
+    behaviour:
+      'One endpoint in front of several servers namespaces their tools (`server__tool`), pages with cursors holdfast mints, and routes each call to its own server.',
+    source: 'DESIGN §11; issue 6',
+  },
+  'serve:isolated-drift': {
+    behaviour:
+      'A rug pull on one upstream behind a shared endpoint blocks that upstream only; the others keep serving.',
+    source: 'DESIGN §5, I1, I2; issue 6',
+  },
+  'serve:auth': {
+    behaviour:
+      'Every MCP request needs a live agent key (or a valid OAuth token); anything else gets 401/403 and nothing reaches an upstream. Human tokens cannot use MCP.',
+    source: 'DESIGN I7; issue 6',
+  },
+  'serve:session-isolation': {
+    behaviour:
+      "Concurrent clients never see each other's sessions, held calls or progress; a session id is useless to any other principal.",
+    source: 'issue 6',
+  },
+  'serve:origin': {
+    behaviour:
+      'A request from a browser origin that is not allowed is refused before anything runs.',
+    source: 'MCP 2025-11-25 transports; issue 6',
+  },
+  'console:roles': {
+    behaviour:
+      'Every console write is role-checked and CSRF-protected; a viewer cannot approve, quarantine or resolve.',
+    source: 'DESIGN I5, I7; issue 6',
+  },
+  'console:audited': {
+    behaviour: "Every console decision is in the audit log with the human's identity.",
+    source: 'DESIGN I4, I5; issue 6',
+  },
 } as const satisfies Record<string, { behaviour: string; source: string }>;
 
 /** A requirement id. */

@@ -1,8 +1,10 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
+import { registerAccessCommands } from './commands/access-program.js';
 import type { PolicyTestOptions } from './commands/policy.js';
 import type { RunOptions } from './commands/run.js';
 import type { ScanOptions } from './commands/scan.js';
+import type { ServeOptions } from './commands/serve.js';
 import type { CliDeps, GlobalOptions } from './deps.js';
 import { EXIT } from './deps.js';
 
@@ -86,6 +88,22 @@ export function createProgram(deps: CliDeps, setExit: (code: number) => void): C
           cwd: process.cwd(),
           stopSignal,
         }),
+      );
+    });
+
+  command('serve')
+    .description('the shared gateway: MCP over Streamable HTTP for agents, a console for humans')
+    .option('--config <file>', 'configuration file (YAML) with a `servers:` section')
+    .option('--listen <host:port>', 'address to listen on (default: serve.listen, 127.0.0.1:8750)')
+    .action(async (opts: Omit<ServeOptions, 'home' | 'json'>, cmd: Command) => {
+      const stopSignal = new Promise<string>((resolve) => {
+        for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
+          process.once(signal, () => resolve(signal));
+      });
+      setExit(
+        await (
+          await import('./commands/serve.js')
+        ).serveCommand({ ...opts, ...merged(cmd) }, deps, { cwd: process.cwd(), stopSignal }),
       );
     });
 
@@ -252,6 +270,8 @@ export function createProgram(deps: CliDeps, setExit: (code: number) => void): C
         }),
       ),
     );
+
+  registerAccessCommands(program, { deps, setExit, merged });
 
   registerAudit(program.command('audit').description('read, verify and prove the audit log'), {
     deps,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { POLICY_CONFIG_SHAPE } from '../policy/index.js';
 import { RISK_MODES } from '../risk/types.js';
+import { ServersSchema, ServeSchema } from './serve-schema.js';
 
 /** What an anomaly can make the gateway do (DESIGN §8), mildest first. */
 export const ANOMALY_ACTIONS = ['alert', 'withhold', 'quarantine', 'block'] as const;
@@ -119,6 +120,10 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** The upstream servers `holdfast serve` fronts, by name. */
+    servers: ServersSchema,
+    /** How `holdfast serve` listens and authenticates. */
+    serve: ServeSchema,
   })
   .strict();
 

@@ -51,6 +51,13 @@ export interface GatewayOptions extends SurfaceTrackerOptions {
   behavior: BehaviorOptions;
   /** The size of a message as received, when the transport kept its bytes. */
   messageBytes?: (message: JSONRPCMessage) => number | undefined;
+  /**
+   * Who the client is, as holds and audit entries record it (`key:<name>`, `oauth:<sub>`);
+   * default `stdio:<session id>`. Read once per session.
+   */
+  principal?: string;
+  /** This session's id in the audit log; default a fresh `ses_…` id. */
+  sessionId?: string;
 }
 
 /** A client request relayed upstream, awaiting its answer. */
@@ -108,7 +115,7 @@ export class GatewaySession {
    */
   readonly #deciding = new Map<RequestId, { isCancelled: boolean }>();
   /** Identifies this session's entries in the audit log. */
-  readonly #sessionId = createId('ses');
+  readonly #sessionId: string;
   #clientCapabilities: JsonObject = {};
   #closed = false;
   #serverEnded = false;
@@ -119,6 +126,7 @@ export class GatewaySession {
     this.#down = downstream;
     this.#up = upstream;
     this.#options = options;
+    this.#sessionId = options.sessionId ?? createId('ses');
     this.#validator = createArgumentValidator({
       allowUnknownArguments: options.allowUnknownArguments,
     });
@@ -138,7 +146,10 @@ export class GatewaySession {
       name: options.name,
       recheck: options.recheck,
       allowUnknownArguments: options.allowUnknownArguments,
-      policy: options.policy,
+      // Read at every decision: `holdfast serve` swaps the policy in when rules are edited.
+      get policy() {
+        return options.policy;
+      },
       audit: options.audit,
       tracker: this.#tracker,
       validator: this.#validator,
@@ -159,7 +170,7 @@ export class GatewaySession {
           askClient: (method, params) => this.#clientRequester.request(method, params),
           sendClient: (notification) => this.#sendClient(notification),
         }),
-      principal: `stdio:${this.#sessionId}`,
+      principal: options.principal ?? `stdio:${this.#sessionId}`,
     });
     this.#monitor = new BehaviorMonitor({
       ...options.behavior,

@@ -4,8 +4,7 @@ import type { Transport } from '@modelcontextprotocol/server';
 
 import { MIN_CALLBACK_SECRET_BYTES } from '../../approvals/index.js';
 import { AuditLog } from '../../audit/log.js';
-import { DEFAULT_BEHAVIOR_SETTINGS } from '../../behavior/index.js';
-import { compileConfiguredPolicy, toRiskSettings } from '../../config/load.js';
+import { compileConfiguredPolicy } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { GatewaySession } from '../../gateway/index.js';
 import type { CompiledPolicy } from '../../policy/index.js';
@@ -14,7 +13,6 @@ import type { JsonObject } from '../../surface/types.js';
 import type { CallbackServer } from '../../transports/http/callback-server.js';
 import { startCallbackServer } from '../../transports/http/callback-server.js';
 import { createHttpUpstream } from '../../transports/http/http-upstream.js';
-import { rawBytesOf } from '../../transports/raw-bytes.js';
 import { createChildUpstream } from '../../transports/stdio/child-upstream.js';
 import { openFileHashCache } from '../../transports/stdio/hash-cache.js';
 import { toLaunchProvenance, toRemoteProvenance } from '../../transports/stdio/provenance.js';
@@ -28,10 +26,8 @@ import {
   readConfigOption,
   resolveHome,
 } from '../deps.js';
+import { toGatewayOptions } from '../gateway-options.js';
 import { deriveServerName, parseHeaderOptions } from '../launch-options.js';
-
-/** How often a held request looks for its resolution in the shared store. */
-const HOLD_POLL_MS = 200;
 
 /** Options of `holdfast run`. */
 export interface RunOptions extends GlobalOptions {
@@ -187,36 +183,20 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
     maxMessageBytes: config.limits.max_message_bytes,
     maxDepth: config.limits.max_depth,
   });
-  const session = new GatewaySession(downstream, upstream, {
-    name,
-    store,
-    posture,
-    launch,
-    clock: deps.clock,
-    log,
-    recheck,
-    recheckIntervalMs: config.recheck_interval === 0 ? null : config.recheck_interval * 1000,
-    allowUnknownArguments: config.allow_unknown_arguments,
-    requestTimeoutMs: config.request_timeout_ms,
-    limits: { maxItems: config.limits.max_items, maxPages: config.limits.max_pages },
-    audit,
-    keepPayloads: config.audit.keep_payloads,
-    policy,
-    risk: { settings: toRiskSettings(config), newItems: config.risk.new_items },
-    behaviorStore: store,
-    behavior: {
-      settings: { ...DEFAULT_BEHAVIOR_SETTINGS, learnCalls: config.behavior.learn_calls },
-      actions: config.behavior.actions,
-    },
-    messageBytes: (message) => rawBytesOf(message)?.length,
-    holds: store,
-    approvals: {
-      ttlMs: config.approvals.timeout * 1000,
-      pollMs: HOLD_POLL_MS,
-      progressIntervalMs: config.approvals.progress_interval * 1000,
-      elicitation: config.approvals.elicitation,
-    },
-  });
+  const session = new GatewaySession(
+    downstream,
+    upstream,
+    toGatewayOptions(config, () => policy, {
+      name,
+      store,
+      launch,
+      audit,
+      clock: deps.clock,
+      log,
+      posture,
+      recheck,
+    }),
+  );
   void io.stopSignal.then((signal) => session.close(`received ${signal}`));
   try {
     await session.start();
