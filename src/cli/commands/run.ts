@@ -2,16 +2,12 @@ import { join } from 'node:path';
 
 import type { Transport } from '@modelcontextprotocol/server';
 
-import { MIN_CALLBACK_SECRET_BYTES } from '../../approvals/index.js';
-import { AuditLog } from '../../audit/log.js';
 import { compileConfiguredPolicy } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { GatewaySession } from '../../gateway/index.js';
 import type { CompiledPolicy } from '../../policy/index.js';
 import { ensureHome } from '../../store/index.js';
 import type { JsonObject } from '../../surface/types.js';
-import type { CallbackServer } from '../../transports/http/callback-server.js';
-import { startCallbackServer } from '../../transports/http/callback-server.js';
 import { createHttpUpstream } from '../../transports/http/http-upstream.js';
 import { createChildUpstream } from '../../transports/stdio/child-upstream.js';
 import { openFileHashCache } from '../../transports/stdio/hash-cache.js';
@@ -27,6 +23,7 @@ import {
   resolveHome,
 } from '../deps.js';
 import { toGatewayOptions } from '../gateway-options.js';
+import { openGatewayAudit, startConfiguredCallback } from '../gateway-services.js';
 import { deriveServerName, parseHeaderOptions } from '../launch-options.js';
 
 /** Options of `holdfast run`. */
@@ -141,42 +138,13 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
     log(`cannot open the state store: ${(error as Error).message}`);
     return EXIT.FAILURE;
   }
-  let callback: CallbackServer | undefined;
-  const settings = config.approvals.callback;
-  if (settings !== undefined) {
-    const secret = deps.env[settings.secret_env];
-    if (secret === undefined || Buffer.byteLength(secret) < MIN_CALLBACK_SECRET_BYTES) {
-      await store.close();
-      log(
-        `approvals.callback needs a secret of at least ${MIN_CALLBACK_SECRET_BYTES} bytes in $${settings.secret_env}`,
-      );
-      return EXIT.USAGE;
-    }
-    const colon = settings.listen.lastIndexOf(':');
-    try {
-      callback = await startCallbackServer({
-        host: settings.listen.slice(0, colon).replace(/^\[|\]$/g, ''),
-        port: Number(settings.listen.slice(colon + 1)),
-        secret,
-        store,
-        clock: deps.clock,
-        replayWindowS: settings.replay_window,
-        log,
-      });
-    } catch (error) {
-      await store.close();
-      log(`cannot start the approval callback: ${(error as Error).message}`);
-      return EXIT.FAILURE;
-    }
-    log(`approval callback listening on ${callback.url}`);
+  const started = await startConfiguredCallback(config, store, deps, log);
+  if ('exit' in started) {
+    await store.close();
+    return started.exit;
   }
-  const audit = new AuditLog({
-    store,
-    signing,
-    clock: deps.clock,
-    log,
-    checkpointIntervalMs: config.audit.checkpoint_interval * 1000,
-  });
+  const { callback } = started;
+  const audit = openGatewayAudit(config, store, signing, deps.clock, log);
   const downstream = createStdioDownstream({
     stdin: io.stdin,
     stdout: io.stdout,

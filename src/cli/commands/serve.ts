@@ -2,7 +2,6 @@ import type { AddressInfo } from 'node:net';
 
 import { serve as listen } from '@hono/node-server';
 
-import { AuditLog } from '../../audit/log.js';
 import { verifierKeyOf } from '../../audit/note.js';
 import { compileConfiguredPolicy } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
@@ -23,6 +22,7 @@ import {
   resolveHome,
   signDecisionCheckpoint,
 } from '../deps.js';
+import { openGatewayAudit, startConfiguredCallback } from '../gateway-services.js';
 import { assembleServeApp } from '../serve/assemble.js';
 import type { ListenAddress } from '../serve/listen-address.js';
 import { isLoopbackHost, toListenAddress } from '../serve/listen-address.js';
@@ -98,13 +98,13 @@ export async function serveCommand(
   }
   const logger = createJsonLogger({ stream: deps.stdout, level: 'info' });
   const log = toLineLogger(logger, {});
-  const audit = new AuditLog({
-    store,
-    signing,
-    clock: deps.clock,
-    log,
-    checkpointIntervalMs: config.audit.checkpoint_interval * 1000,
-  });
+  const started = await startConfiguredCallback(config, store, deps, (line) => fail(line));
+  if ('exit' in started) {
+    await store.close();
+    return started.exit;
+  }
+  const { callback } = started;
+  const audit = openGatewayAudit(config, store, signing, deps.clock, log);
   const rules = createRulesHolder({
     config,
     policy: prepared.policy,
@@ -136,6 +136,7 @@ export async function serveCommand(
   });
   const shutdown = async (): Promise<void> => {
     await sessions.closeAll('holdfast is stopping');
+    await callback?.close();
     await audit.close();
     await store.close();
   };
