@@ -104,6 +104,24 @@ describe('holdfast serve', () => {
       });
       expect(found.isError).not.toBe(true);
 
+      // Metrics, for humans only, counted from what the audit log recorded.
+      addUser(home.home, 'ops', 'viewer', 'a long enough viewer password');
+      const opsToken = createUserToken(home.home, 'ops');
+      expect(
+        (await fetch(`${serve.url}/metrics`, { headers: { Authorization: `Bearer ${key}` } }))
+          .status,
+      ).toBe(403);
+      const metrics = await fetch(`${serve.url}/metrics`, {
+        headers: { Authorization: `Bearer ${opsToken}` },
+      });
+      expect(metrics.status).toBe(200);
+      const text = await metrics.text();
+      expect(text).toMatch(
+        /holdfast_calls_total\{[^}]*server="everything"[^}]*verdict="allow"[^}]*\} [1-9]/,
+      );
+      expect(text).toMatch(/holdfast_audit_append_seconds_count/);
+      expect(text).toMatch(/holdfast_sessions [1-9]/);
+
       // One server per endpoint: names as the server gives them.
       await using direct = await connectAgent(`${serve.url}/mcp/everything`, { key });
       const own = await listAllTools(direct.client);
