@@ -565,8 +565,8 @@ export class GatewaySession {
     } catch (error) {
       this.#options.log(`could not write to the server: ${describeError(error)}`);
       const m = classify(message);
-      if (m.kind === 'request') {
-        this.#clientRequests.delete(m.id);
+      // The transport may have reported the failure already (onerror with the id): answer once.
+      if (m.kind === 'request' && this.#clientRequests.delete(m.id)) {
         await this.#replyError(m.id, error);
       }
     }

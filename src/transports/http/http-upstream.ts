@@ -4,18 +4,17 @@
  * legacy SSE transport and replay that message, as the MCP spec's "Backwards compatibility" section
  * for clients describes).
  *
- * The SDK transports do the framing and sessions; the `fetch` we give them checks every JSON body
- * and every SSE `message` event with the strict parser before the SDK sees it (duplicate keys,
- * depth, size, JSON-RPC shape). A bad message never reaches `onmessage`: a bad JSON body makes the
- * POST fail with `UpstreamError('UPSTREAM_PROTOCOL')`, a bad SSE event is dropped from the stream
- * and reported through `onerror`. Errors never quote header values or the rejected text.
+ * Streamable HTTP runs on our own `node:http` transport (streamable-upstream.ts); legacy SSE on the
+ * SDK's transport, with a `fetch` that checks every JSON body and every SSE `message` event before
+ * the SDK sees it. Both apply the same strict checks (duplicate keys, depth, size, JSON-RPC shape):
+ * a bad message never reaches `onmessage`. A bad JSON body makes the POST fail with
+ * `UpstreamError('UPSTREAM_PROTOCOL')`, a bad SSE event is dropped from the stream and reported
+ * through `onerror`. Errors never quote header values or the rejected text.
  */
 import {
   type FetchLike,
   type JSONRPCMessage,
-  SdkHttpError,
   SSEClientTransport,
-  StreamableHTTPClientTransport,
   type Transport,
   type TransportSendOptions,
 } from '@modelcontextprotocol/client';
@@ -29,12 +28,14 @@ import {
   toProtocolError,
   type WireVerdict,
 } from '../wire-check.js';
+import { createStreamableUpstream } from './streamable-upstream.js';
 
 /** Options for {@link createHttpUpstream}. */
 export interface HttpUpstreamOptions {
   url: URL;
   /** Sent with every request (e.g. Authorization). Never copied into errors. */
   headers?: Record<string, string>;
+  /** Used by the legacy SSE transport only; Streamable HTTP runs on `node:http`. */
   fetch?: typeof fetch;
   /** Default `auto`: Streamable HTTP, falling back to legacy SSE. */
   transport?: 'auto' | 'streamable-http' | 'sse';
@@ -64,8 +65,9 @@ class HttpUpstream implements Transport {
 
   readonly #options: HttpUpstreamOptions;
   readonly #fetch: FetchLike;
-  // eslint-disable-next-line @typescript-eslint/no-deprecated -- legacy SSE servers (DESIGN §11)
-  #inner: StreamableHTTPClientTransport | SSEClientTransport | undefined;
+  readonly #limits: Limits;
+  #inner: Transport | undefined;
+  #kind: 'streamable-http' | 'sse' | undefined;
   #isDecided: boolean;
   #probe: Promise<void> | undefined;
   #heldErrors: Error[] | undefined;
@@ -80,22 +82,23 @@ class HttpUpstream implements Transport {
       maxBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
       maxDepth: options.maxDepth ?? DEFAULT_MAX_MESSAGE_DEPTH,
     };
+    this.#limits = limits;
     this.#fetch = createGuardedFetch(options.fetch ?? fetch, limits, (error) => {
       this.#reportError(error);
     });
   }
 
   get sessionId(): string | undefined {
-    return this.#inner instanceof StreamableHTTPClientTransport ? this.#inner.sessionId : undefined;
+    return this.#kind === 'streamable-http' ? this.#inner?.sessionId : undefined;
   }
 
   get hasPerRequestStream(): boolean {
-    return this.#inner instanceof StreamableHTTPClientTransport;
+    return this.#kind === 'streamable-http';
   }
 
   setProtocolVersion(version: string): void {
     this.#protocolVersion = version;
-    this.#inner?.setProtocolVersion(version);
+    this.#inner?.setProtocolVersion?.(version);
   }
 
   async start(): Promise<void> {
@@ -141,30 +144,36 @@ class HttpUpstream implements Transport {
       await inner.send(message, options);
     } catch (error) {
       this.#heldErrors = undefined;
-      if (!(error instanceof SdkHttpError && LEGACY_STATUSES.has(error.status))) {
+      if (!isLegacyStatus(error)) {
         held.forEach((e) => this.onerror?.(e));
         throw error;
       }
       inner.onclose = undefined;
       inner.onerror = undefined;
       await inner.close();
-      await this.#attach('sse');
-      await (this.#inner as Transport).send(message);
+      const sse = await this.#attach('sse');
+      await sse.send(message);
       return;
     }
     this.#heldErrors = undefined;
     held.forEach((e) => this.onerror?.(e));
   }
 
-  async #attach(kind: 'streamable-http' | 'sse'): Promise<void> {
+  async #attach(kind: 'streamable-http' | 'sse'): Promise<Transport> {
     const { url, headers } = this.#options;
     const init = { fetch: this.#fetch, ...(headers ? { requestInit: { headers } } : {}) };
-    const inner =
+    const inner: Transport =
       kind === 'sse'
         ? // eslint-disable-next-line @typescript-eslint/no-deprecated -- legacy SSE (DESIGN §11)
           new SSEClientTransport(url, init)
-        : new StreamableHTTPClientTransport(url, init);
+        : createStreamableUpstream({
+            url,
+            headers,
+            maxMessageBytes: this.#limits.maxBytes,
+            maxDepth: this.#limits.maxDepth,
+          });
     this.#inner = inner;
+    this.#kind = kind;
     inner.onmessage = (message) => this.onmessage?.(message);
     inner.onerror = (error) => {
       this.#reportError(error);
@@ -172,8 +181,9 @@ class HttpUpstream implements Transport {
     inner.onclose = () => {
       if (this.#inner === inner) this.#fireClose();
     };
-    if (this.#protocolVersion !== undefined) inner.setProtocolVersion(this.#protocolVersion);
+    if (this.#protocolVersion !== undefined) inner.setProtocolVersion?.(this.#protocolVersion);
     await inner.start();
+    return inner;
   }
 
   #reportError(error: Error): void {
@@ -188,6 +198,13 @@ class HttpUpstream implements Transport {
     this.#isClosed = true;
     this.onclose?.();
   }
+}
+
+/** Whether the first POST failed with a status that means "a legacy HTTP+SSE server". */
+function isLegacyStatus(error: unknown): boolean {
+  if (!(error instanceof UpstreamError) || error.details['reason'] !== 'http-status') return false;
+  const status = error.details['status'];
+  return typeof status === 'number' && LEGACY_STATUSES.has(status);
 }
 
 /**
