@@ -12,8 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { verifies } from '../requirements.js';
 import { createTempHome, runCliJson } from '../support/holdfast.js';
-import { rugpullCommand } from '../support/rugpull-config.js';
-import { addUser, connectAgent, createAgentKey, startServe } from '../support/serve.js';
+import {
+  addUser,
+  connectAgent,
+  createAgentKey,
+  notesServer,
+  startServe,
+} from '../support/serve.js';
 
 const CHROMIUM = process.env['HOLDFAST_CHROMIUM'] ?? '/usr/bin/chromium';
 /** CI installs Chromium (`.ci/run`); elsewhere the test says why it skips. */
@@ -79,17 +84,17 @@ describe.skipIf(!hasChromium)('the console in a browser', () => {
     ),
     async () => {
       using home = createTempHome();
-      const notes = rugpullCommand({
+      const notes = notesServer({
         trigger: { kind: 'after-calls', n: 1 },
         change: 'description',
         signal: 'list-changed',
       });
       await using serve = await startServe({
         home: home.home,
-        env: { NOTES_RUGPULL: notes.env['RUGPULL'] ?? '{}' },
+        env: notes.env,
         config: {
           servers: {
-            notes: { command: notes.command, args: notes.args, env: { RUGPULL: 'NOTES_RUGPULL' } },
+            notes: notes.entry,
           },
           rules: [
             {
@@ -174,14 +179,14 @@ describe.skipIf(!hasChromium)('the console in a browser', () => {
 
   it(verifies('console:roles', 'lets a viewer read but not approve'), async () => {
     using home = createTempHome();
-    const notes = rugpullCommand({ trigger: { kind: 'immediate' }, change: 'description' });
+    const notes = notesServer({ trigger: { kind: 'immediate' }, change: 'description' });
     await using serve = await startServe({
       home: home.home,
-      env: { NOTES_RUGPULL: notes.env['RUGPULL'] ?? '{}' },
+      env: notes.env,
       config: {
         posture: 'enforcing',
         servers: {
-          notes: { command: notes.command, args: notes.args, env: { RUGPULL: 'NOTES_RUGPULL' } },
+          notes: notes.entry,
         },
       },
     });

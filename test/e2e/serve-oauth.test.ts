@@ -13,7 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifies } from '../requirements.js';
 import { useEverythingServers } from '../support/everything-http.js';
 import { createTempHome } from '../support/holdfast.js';
-import { connectAgent, listAllTools, startServe } from '../support/serve.js';
+import {
+  connectAgent,
+  listAllTools,
+  postInitialize,
+  startServe,
+  streamableEntry,
+} from '../support/serve.js';
 
 const everything = useEverythingServers();
 const ISSUER = 'https://issuer.holdfast.test';
@@ -92,7 +98,7 @@ describe('holdfast serve with OAuth', () => {
         home: home.home,
         config: {
           servers: {
-            everything: { url: `http://127.0.0.1:${proxyPort}/mcp`, transport: 'streamable-http' },
+            everything: streamableEntry(proxyPort),
           },
           serve: {
             oauth: {
@@ -122,23 +128,8 @@ describe('holdfast serve with OAuth', () => {
           jwt(claims({ iss: 'https://issuer.evil.example' })),
           jwt(claims(), stranger),
         ].map(async (bad) => {
-          const response = await fetch(`${serve.url}/mcp`, {
-            method: 'POST',
-            headers: {
-              Authorization: `Bearer ${bad}`,
-              'Content-Type': 'application/json',
-              Accept: 'application/json, text/event-stream',
-            },
-            body: JSON.stringify({
-              jsonrpc: '2.0',
-              id: 1,
-              method: 'initialize',
-              params: {
-                protocolVersion: '2025-11-25',
-                capabilities: {},
-                clientInfo: { name: 'x', version: '1' },
-              },
-            }),
+          const response = await postInitialize(`${serve.url}/mcp`, {
+            Authorization: `Bearer ${bad}`,
           });
           return [response.status, response.headers.get('www-authenticate') ?? ''] as const;
         }),

@@ -12,30 +12,19 @@ import { describe, expect, it } from 'vitest';
 import { verifies } from '../requirements.js';
 import { useEverythingServers } from '../support/everything-http.js';
 import { createTempHome, runCli, runCliJson } from '../support/holdfast.js';
-import type { RugpullConfig } from '../support/rugpull-config.js';
-import { rugpullCommand } from '../support/rugpull-config.js';
 import {
   addUser,
   connectAgent,
   createAgentKey,
   createUserToken,
   listAllTools,
+  notesServer,
+  postInitialize,
   startServe,
+  streamableEntry,
 } from '../support/serve.js';
 
 const everything = useEverythingServers();
-
-/** The notes server as a `servers:` entry, its behaviour passed through holdfast's environment. */
-function notesServer(config: RugpullConfig): {
-  entry: Record<string, unknown>;
-  env: Record<string, string>;
-} {
-  const command = rugpullCommand(config);
-  return {
-    entry: { command: command.command, args: command.args, env: { RUGPULL: 'NOTES_RUGPULL' } },
-    env: { NOTES_RUGPULL: command.env['RUGPULL'] ?? '{}' },
-  };
-}
 
 function firstText(result: CallToolResult): string {
   const [first] = result.content;
@@ -69,10 +58,7 @@ describe('holdfast serve', () => {
         config: {
           servers: {
             notes: notes.entry,
-            everything: {
-              url: `http://127.0.0.1:${everything.streamable()}/mcp`,
-              transport: 'streamable-http',
-            },
+            everything: streamableEntry(everything.streamable()),
             legacy: { url: `http://127.0.0.1:${everything.sse()}/sse`, transport: 'sse' },
           },
           serve: { page_size: 7 },
@@ -152,10 +138,7 @@ describe('holdfast serve', () => {
       config: {
         servers: {
           notes: notes.entry,
-          everything: {
-            url: `http://127.0.0.1:${everything.streamable()}/mcp`,
-            transport: 'streamable-http',
-          },
+          everything: streamableEntry(everything.streamable()),
         },
       },
     });
@@ -219,26 +202,11 @@ describe('holdfast serve', () => {
       addUser(home.home, 'alice', 'admin', 'correct horse battery staple');
       const humanToken = createUserToken(home.home, 'alice');
 
-      const initialize = JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-11-25',
-          capabilities: {},
-          clientInfo: { name: 'probe', version: '1' },
-        },
-      });
       const post = (authorization?: string): Promise<Response> =>
-        fetch(`${serve.url}/mcp`, {
-          method: 'POST',
-          headers: {
-            'Content-Type': 'application/json',
-            Accept: 'application/json, text/event-stream',
-            ...(authorization === undefined ? {} : { Authorization: authorization }),
-          },
-          body: initialize,
-        });
+        postInitialize(
+          `${serve.url}/mcp`,
+          authorization === undefined ? {} : { Authorization: authorization },
+        );
       const none = await post();
       expect(none.status).toBe(401);
       expect(none.headers.get('www-authenticate')).toMatch(/^Bearer /);
@@ -351,24 +319,9 @@ describe('holdfast serve', () => {
       config: { servers: { notes: notes.entry } },
     });
     const key = createAgentKey(home.home, 'agent');
-    const response = await fetch(`${serve.url}/mcp`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        Accept: 'application/json, text/event-stream',
-        Authorization: `Bearer ${key}`,
-        Origin: 'http://evil.example',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-11-25',
-          capabilities: {},
-          clientInfo: { name: 'x', version: '1' },
-        },
-      }),
+    const response = await postInitialize(`${serve.url}/mcp`, {
+      Authorization: `Bearer ${key}`,
+      Origin: 'http://evil.example',
     });
     expect(response.status).toBe(403);
     expect(existsSync(recordFile)).toBe(false);

@@ -13,6 +13,8 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { stringify } from 'yaml';
 
 import { HOLDFAST_BIN, runCliJson } from './holdfast.js';
+import type { RugpullConfig } from './rugpull-config.js';
+import { rugpullCommand } from './rugpull-config.js';
 
 /** A running `holdfast serve`. */
 export interface RunningServe extends AsyncDisposable {
@@ -177,4 +179,49 @@ export async function listAllTools(client: Client): Promise<{ names: string[]; p
     pages++;
   } while (cursor !== undefined && pages < 1000);
   return { names, pages };
+}
+
+/** POSTs a bare `initialize` to an MCP endpoint with the given extra headers (raw HTTP). */
+export function postInitialize(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: 'application/json, text/event-stream',
+      ...headers,
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-11-25',
+        capabilities: {},
+        clientInfo: { name: 'probe', version: '1' },
+      },
+    }),
+  });
+}
+
+/**
+ * The malicious notes server as a `servers:` entry: its behaviour travels in holdfast's
+ * environment (`NOTES_RUGPULL`), which the entry maps to the server's `RUGPULL`.
+ */
+export function notesServer(config: RugpullConfig): {
+  entry: Record<string, unknown>;
+  env: Record<string, string>;
+} {
+  const command = rugpullCommand(config);
+  return {
+    entry: { command: command.command, args: command.args, env: { RUGPULL: 'NOTES_RUGPULL' } },
+    env: { NOTES_RUGPULL: command.env['RUGPULL'] ?? '{}' },
+  };
+}
+
+/** A `servers:` entry for a Streamable HTTP server on a loopback port. */
+export function streamableEntry(port: number): Record<string, unknown> {
+  return { url: `http://127.0.0.1:${port}/mcp`, transport: 'streamable-http' };
 }
