@@ -14,16 +14,9 @@ import { openFileHashCache } from '../../transports/stdio/hash-cache.js';
 import { toLaunchProvenance, toRemoteProvenance } from '../../transports/stdio/provenance.js';
 import { createStdioDownstream } from '../../transports/stdio/stdio-downstream.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
-import {
-  describeConfigProblem,
-  EXIT,
-  openAuditSigning,
-  openStore,
-  readConfigOption,
-  resolveHome,
-} from '../deps.js';
+import { describeConfigProblem, EXIT, readConfigOption, resolveHome } from '../deps.js';
 import { toGatewayOptions } from '../gateway-options.js';
-import { openGatewayAudit, startConfiguredCallback } from '../gateway-services.js';
+import { openGatewayServices } from '../gateway-services.js';
 import { deriveServerName, parseHeaderOptions } from '../launch-options.js';
 
 /** Options of `holdfast run`. */
@@ -128,23 +121,9 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
     log('--name must be 1-64 characters of letters, digits, ".", "_" or "-"');
     return EXIT.USAGE;
   }
-  let store;
-  let signing;
-  try {
-    store = openStore(options, deps.env);
-    signing = openAuditSigning(resolveHome(options, deps.env));
-  } catch (error) {
-    await store?.close();
-    log(`cannot open the state store: ${(error as Error).message}`);
-    return EXIT.FAILURE;
-  }
-  const started = await startConfiguredCallback(config, store, deps, log);
-  if ('exit' in started) {
-    await store.close();
-    return started.exit;
-  }
-  const { callback } = started;
-  const audit = openGatewayAudit(config, store, signing, deps.clock, log);
+  const services = await openGatewayServices(config, options, deps, log);
+  if ('exit' in services) return services.exit;
+  const { store, audit } = services;
   const downstream = createStdioDownstream({
     stdin: io.stdin,
     stdout: io.stdout,
@@ -171,14 +150,10 @@ export async function runCommand(options: RunOptions, deps: CliDeps, io: RunIo):
   } catch (error) {
     log(`could not start: ${(error as Error).message}`);
     await session.close('start failed');
-    await callback?.close();
-    await audit.close();
-    await store.close();
+    await services.close();
     return EXIT.FAILURE;
   }
   await session.done;
-  await callback?.close();
-  await audit.close();
-  await store.close();
+  await services.close();
   return session.endedByServer ? EXIT.FAILURE : EXIT.OK;
 }

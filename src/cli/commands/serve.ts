@@ -11,18 +11,16 @@ import { McpSessions } from '../../serve/mcp-sessions.js';
 import { createServeMetrics } from '../../serve/metrics.js';
 import { createRulesHolder } from '../../serve/rules-holder.js';
 import { createSignedHeadGuard, loadOrCreateAuditKey } from '../../store/file/audit-key.js';
-import type { CheckpointSigning, Store } from '../../store/index.js';
+import type { Store } from '../../store/index.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
 import {
   describeConfigProblem,
   EXIT,
-  openAuditSigning,
-  openStore,
   readConfigOption,
   resolveHome,
   signDecisionCheckpoint,
 } from '../deps.js';
-import { openGatewayAudit, startConfiguredCallback } from '../gateway-services.js';
+import { openGatewayServices } from '../gateway-services.js';
 import { assembleServeApp } from '../serve/assemble.js';
 import type { ListenAddress } from '../serve/listen-address.js';
 import { isLoopbackHost, toListenAddress } from '../serve/listen-address.js';
@@ -85,26 +83,21 @@ export async function serveCommand(
     return EXIT.USAGE;
   }
   const metrics = createServeMetrics();
-  let store: Store;
-  let signing: CheckpointSigning;
+  const services = await openGatewayServices(config, options, deps, fail, (opened) =>
+    metrics.instrumentAuditStore(opened),
+  );
+  if ('exit' in services) return services.exit;
+  const { store, audit } = services;
   let verifierKey: string;
   try {
-    store = metrics.instrumentAuditStore(openStore(options, deps.env));
-    signing = openAuditSigning(home);
     verifierKey = verifierKeyOf(loadOrCreateAuditKey(home));
   } catch (error) {
-    fail(`cannot open the state store: ${(error as Error).message}`);
+    fail(`cannot read the audit key: ${(error as Error).message}`);
+    await services.close();
     return EXIT.FAILURE;
   }
   const logger = createJsonLogger({ stream: deps.stdout, level: 'info' });
   const log = toLineLogger(logger, {});
-  const started = await startConfiguredCallback(config, store, deps, (line) => fail(line));
-  if ('exit' in started) {
-    await store.close();
-    return started.exit;
-  }
-  const { callback } = started;
-  const audit = openGatewayAudit(config, store, signing, deps.clock, log);
   const rules = createRulesHolder({
     config,
     policy: prepared.policy,
@@ -136,9 +129,7 @@ export async function serveCommand(
   });
   const shutdown = async (): Promise<void> => {
     await sessions.closeAll('holdfast is stopping');
-    await callback?.close();
-    await audit.close();
-    await store.close();
+    await services.close();
   };
 
   // Listen first: with port 0 the URL (and so the allowed origin) is known only then.
