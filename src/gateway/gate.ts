@@ -192,7 +192,8 @@ export function decidePromptGet(
 
 /** The MCP tool result a denied call gets: `isError: true`, so the agent can adapt (DESIGN §6). */
 export function toDeniedToolResult(verdict: {
-  code: DenyCode;
+  /** A DenyCode, or the aggregator's routing refusal (`UNKNOWN_TOOL`, `MEMBER_UNAVAILABLE`). */
+  code: string;
   message: string;
   ruleId?: string | null;
 }): JsonObject {

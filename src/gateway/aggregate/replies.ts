@@ -1,6 +1,6 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/server';
 
-import type { JsonObject } from '../../surface/types.js';
+import { toDeniedToolResult } from '../gate.js';
 import { JSON_RPC } from '../to-json-rpc-error.js';
 import type { RequestId } from '../wire.js';
 import { toErrorResponse, toResult } from '../wire.js';
@@ -34,23 +34,13 @@ export function toRefusalResponse(id: RequestId, refusal: Refusal): JSONRPCMessa
 }
 
 /**
- * The `tools/call` result for a name no member serves. Shaped like the session's denials
- * (gate.ts toDeniedToolResult: `isError: true` and `_meta['holdfast/deny']`) rather than a
- * JSON-RPC error, so an agent that called a bare or mistyped name sees why and can adapt, and a
- * call refused here looks like one refused by a member's gate.
+ * A routing refusal as `method` answers it: for `tools/call` a denial shaped like the gate's
+ * (toDeniedToolResult), so an agent that called a bare or mistyped name sees why and can adapt;
+ * a JSON-RPC error otherwise.
  */
-function toRefusedToolResult(refusal: Refusal): JsonObject {
-  return {
-    content: [{ type: 'text', text: `holdfast deny: ${refusal.message}` }],
-    isError: true,
-    _meta: { 'holdfast/deny': { code: refusal.code } },
-  };
-}
-
-/** A routing refusal as `method` answers it: a tool result for `tools/call`, an error otherwise. */
 export function toRouteRefusal(id: RequestId, method: string, refusal: Refusal): JSONRPCMessage {
   return method === 'tools/call'
-    ? toResult(id, toRefusedToolResult(refusal))
+    ? toResult(id, toDeniedToolResult({ code: refusal.code, message: refusal.message }))
     : toRefusalResponse(id, refusal);
 }
 

@@ -53,8 +53,9 @@ class HttpDownstreamTransport implements HttpDownstream {
   readonly #inner: WebStandardStreamableHTTPServerTransport;
   /** Client requests still waiting for their response, so related messages can join their stream. */
   readonly #open = new Set<RequestId>();
-  /** The request each open progress token belongs to. */
+  /** The request each open progress token belongs to, and back (one lookup per response). */
   readonly #progress = new Map<string | number, RequestId>();
+  readonly #tokenOf = new Map<RequestId, string | number>();
 
   constructor(options: HttpDownstreamOptions) {
     this.#options = options;
@@ -125,14 +126,18 @@ class HttpDownstreamTransport implements HttpDownstream {
     if (typeof m.method !== 'string' || !isRequestId(m.id)) return;
     this.#open.add(m.id);
     const token = progressTokenOf(m.params);
-    if (token !== undefined) this.#progress.set(token, m.id);
+    if (token !== undefined) {
+      this.#progress.set(token, m.id);
+      this.#tokenOf.set(m.id, token);
+    }
   }
 
   #settle(id: RequestId): void {
     if (!this.#open.delete(id)) return;
-    for (const [token, request] of this.#progress) {
-      if (request === id) this.#progress.delete(token);
-    }
+    const token = this.#tokenOf.get(id);
+    if (token === undefined) return;
+    this.#tokenOf.delete(id);
+    if (this.#progress.get(token) === id) this.#progress.delete(token);
   }
 
   /** The open request a notification reports on (progress by token), if any. */
